@@ -1,0 +1,29 @@
+"""Who is asking and from where, for the audit log, without threading a request through services."""
+
+from __future__ import annotations
+
+import contextvars
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    request_id: str = ""
+    ip_address: str | None = None
+
+
+_current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
+    "defensor_request_context", default=RequestContext()
+)
+
+
+def current() -> RequestContext:
+    return _current.get()
+
+
+def activate(ctx: RequestContext) -> contextvars.Token[RequestContext]:
+    return _current.set(ctx)
+
+
+def deactivate(token: contextvars.Token[RequestContext]) -> None:
+    _current.reset(token)

@@ -1,0 +1,190 @@
+"""Base models and the machinery every domain app shares: keys, audit log, ledger."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from defensor.core.fields import EncryptedTextField
+from defensor.core.permissions import VisibleQuerySet
+
+
+class Sensitivity(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    INTERNAL = "internal", _("Internal")
+    CONFIDENTIAL = "confidential", _("Confidential")
+    SECRET = "secret", _("Secret")
+
+    @classmethod
+    def rank(cls, value: str) -> int:
+        return [c.value for c in cls].index(value)
+
+    @classmethod
+    def is_restricted(cls, value: str) -> bool:
+        return value in (cls.CONFIDENTIAL, cls.SECRET)
+
+
+class SensitivityField(models.CharField):  # type: ignore[type-arg]
+    """The classification of a record: drives who sees it, encryption, indexing, publishing."""
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("max_length", 16)
+        kwargs.setdefault("choices", Sensitivity.choices)
+        kwargs.setdefault("default", Sensitivity.INTERNAL)
+        kwargs.setdefault("verbose_name", _("sensitivity"))
+        super().__init__(*args, **kwargs)
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class OrgOwned(TimeStamped):
+    """Base of every domain model: a row belongs to exactly one organisation (the tenant)."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class DataKey(models.Model):
+    """A per-organisation data key, stored only wrapped by a master key."""
+
+    class Purpose(models.TextChoices):
+        DATA = "data", "data"
+        INDEX = "index", "blind index"
+
+    key_id = models.CharField(max_length=16, unique=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    purpose = models.CharField(max_length=8, choices=Purpose.choices)
+    wrapped_key = models.BinaryField()
+    master_key_id = models.CharField(max_length=32)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "purpose"],
+                condition=models.Q(active=True, organisation__isnull=False),
+                name="one_active_key_per_org_purpose",
+            ),
+            models.UniqueConstraint(
+                fields=["purpose"],
+                condition=models.Q(active=True, organisation__isnull=True),
+                name="one_active_system_key_per_purpose",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} key {self.key_id}"
+
+
+class AuditEntry(models.Model):
+    """One line of the append-only, hash-chained audit log.
+
+    Entries keep plain ids rather than foreign keys so that nothing — not even a
+    deleted user or organisation — ever changes a written entry. They never contain
+    secret values: `changes` names changed fields and carries only values that the
+    service chose to record.
+    """
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    created_at = models.DateTimeField(db_index=True)
+    organisation_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    actor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    actor_label = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=100, db_index=True)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    request_id = models.CharField(max_length=36, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not self._state.adding:
+            raise PermissionError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError("audit entries are append-only")
+
+
+class AuditHead(models.Model):
+    """The last link of the chain; locked while an entry is appended."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    entry_hash = models.CharField(max_length=64, blank=True)
+
+
+class ActivityKind(models.TextChoices):
+    LETTER_SENT = "letter_sent", _("Letter sent")
+    CAMPAIGN_LAUNCHED = "campaign_launched", _("Campaign launched")
+    RESPONSE_RECEIVED = "response_received", _("Response received")
+    STATEMENT_PUBLISHED = "statement_published", _("Statement published")
+    SOCIAL_MEDIA = "social_media", _("Social-media action")
+    HEARING_OBSERVED = "hearing_observed", _("Hearing observed")
+    REPORT_PUBLISHED = "report_published", _("Report published")
+    SUBMISSION_FILED = "submission_filed", _("Submission filed")
+    DECISION_RECEIVED = "decision_received", _("Decision received")
+    ADVICE_GIVEN = "advice_given", _("Advice given")
+    TRAINING_HELD = "training_held", _("Training held")
+    MISSION_MADE = "mission_made", _("Mission made")
+    EVENT_HELD = "event_held", _("Event held")
+    MEETING_HELD = "meeting_held", _("Meeting held")
+
+
+class Activity(OrgOwned):
+    """One intervention of the organisation, in the ledger that timelines and reports read."""
+
+    kind = models.CharField(_("kind"), max_length=32, choices=ActivityKind.choices, db_index=True)
+    occurred_on = models.DateField(_("date"), db_index=True)
+    title = EncryptedTextField(_("title"))
+    sensitivity = SensitivityField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        verbose_name_plural = "activities"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_on}"
+
+
+class ActivityLink(models.Model):
+    """What an activity concerns: cases, people (by generic reference, as core knows no nouns)."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="links")
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["content_type", "object_id"])]

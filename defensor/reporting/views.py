@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from defensor.core.decorators import organisation_required
+from defensor.core.models import ActivityKind
+from defensor.core.selectors import activity_counts_by_year, activity_recent
+
+
+@organisation_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    labels = dict(ActivityKind.choices)
+    counts = activity_counts_by_year(user=request.user, organisation=organisation)
+    by_year = [
+        {"year": year, "kinds": [{"label": labels.get(r["kind"], r["kind"]), "count": r["count"]} for r in rows]}
+        for year, rows in groupby(counts, key=lambda r: r["year"])
+    ]
+    context = {"recent": activity_recent(user=request.user, organisation=organisation), "by_year": by_year}
+    return render(request, "reporting/dashboard.html", context)

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="reporting:dashboard", permanent=False)),
+    path("", include("defensor.reporting.urls")),
+    path("", include("defensor.accounts.urls")),
+    path("", include("defensor.core.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
