@@ -30,7 +30,7 @@ install-dev: $(UV)
 messages: $(UV)
 	@for po in defensor/locale/*/LC_MESSAGES/django.po; do \
 		mo=$${po%.po}.mo; \
-		if [ ! -f "$$mo" ] || [ "$$po" -nt "$$mo" ]; then $(RUN) pybabel compile --use-fuzzy=false -i "$$po" -o "$$mo" >/dev/null || exit 1; fi; \
+		if [ ! -f "$$mo" ] || [ "$$po" -nt "$$mo" ]; then $(RUN) pybabel compile -i "$$po" -o "$$mo" >/dev/null || exit 1; fi; \
 	done
 
 demo: install messages

@@ -28,7 +28,7 @@ if not PRODUCTION:
     # The local state of a development machine: SQLite database, key file, mail, media.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production-3f9a1c7e5b2d"
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production-3f9a1c7e5b2d"  # noqa: S105
 SECRET_KEY = envstr("DEFENSOR_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 DEBUG = envbool("DEFENSOR_DEBUG", False)
 # Demo logins skip MFA and every page carries a banner. Never in production.
@@ -250,6 +250,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Serve files from the apps' static folders too, so tests and a fresh checkout need no collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(envstr("DEFENSOR_MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     # Uploads are encrypted before they reach the disk; they are never served

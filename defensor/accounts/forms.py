@@ -43,7 +43,9 @@ CAPABILITY_LABELS = {
 
 
 class RoleForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100, required=False, help_text=_("Leave empty to use the default name."))
+    name = forms.CharField(
+        label=_("Name"), max_length=100, required=False, help_text=_("Leave empty to use the default name.")
+    )
     capabilities = forms.MultipleChoiceField(
         label=_("Capabilities"),
         required=False,

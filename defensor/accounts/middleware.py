@@ -60,7 +60,9 @@ class ActiveOrganisationMiddleware:
             organisations = list(organisations_of(user=user))
             request.organisations = organisations  # type: ignore[attr-defined]
             wanted = request.session.get(SESSION_ORGANISATION)
-            active = next((o for o in organisations if o.pk == wanted), None) or (organisations[0] if organisations else None)
+            active = next((o for o in organisations if o.pk == wanted), None) or (
+                organisations[0] if organisations else None
+            )
             request.organisation = active  # type: ignore[attr-defined]
             if active is not None and wanted != active.pk:
                 request.session[SESSION_ORGANISATION] = active.pk
@@ -88,7 +90,9 @@ class SecondFactorRequiredMiddleware:
         if request.path.startswith(APP_PREFIX) or request.path.startswith("/admin/"):
             user = request.user
             if not user.is_authenticated:
-                return HttpResponseRedirect(reverse("account_login") + "?" + urlencode({"next": request.get_full_path()}))
+                return HttpResponseRedirect(
+                    reverse("account_login") + "?" + urlencode({"next": request.get_full_path()})
+                )
             if not second_factor_verified(request):
                 if is_mfa_enabled(user):
                     # A factor exists but this session never used it: sign in again properly.

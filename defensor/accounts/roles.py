@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,10 @@ DEFAULT_ROLES = (
     DefaultRole("trial_observer", _("Trial observer"), _("Observes the hearings they are assigned to."), ("view",)),
     DefaultRole("probono_expert", _("Pro-bono expert"), _("Advises on the cases they are assigned to."), ("view",)),
     DefaultRole(
-        "partner_readonly", _("Partner (read-only)"), _("Someone from a partner organisation who reads what is shared."), ("view",)
+        "partner_readonly",
+        _("Partner (read-only)"),
+        _("Someone from a partner organisation who reads what is shared."),
+        ("view",),
     ),
     DefaultRole(
         "administrator",

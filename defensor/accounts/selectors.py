@@ -13,7 +13,9 @@ from defensor.core.permissions import Capability, Grant, has_capability
 def grants_for_user(user: User) -> dict[int, Grant]:
     memberships = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).select_related("role")
     return {
-        m.organisation_id: Grant(organisation_id=m.organisation_id, role=m.role.code, capabilities=m.role.capabilities())
+        m.organisation_id: Grant(
+            organisation_id=m.organisation_id, role=m.role.code, capabilities=m.role.capabilities()
+        )
         for m in memberships
     }
 
@@ -21,9 +23,9 @@ def grants_for_user(user: User) -> dict[int, Grant]:
 def organisations_of(*, user: Any) -> QuerySet[Organisation]:
     if not getattr(user, "is_authenticated", False):
         return Organisation.objects.none()
-    return Organisation.objects.filter(
-        memberships__user=user, memberships__status=Membership.Status.ACTIVE
-    ).order_by("name")
+    return Organisation.objects.filter(memberships__user=user, memberships__status=Membership.Status.ACTIVE).order_by(
+        "name"
+    )
 
 
 def membership_of(*, user: Any, organisation: Organisation) -> Membership | None:

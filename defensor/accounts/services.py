@@ -128,7 +128,9 @@ def invitation_accept(*, token: str, full_name: str, password: str, user: Any = 
     else:
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise ValidationError(_("An account with this email exists: sign in first, then open the link again."))
-        account = User(email=invitation.email, full_name=full_name.strip(), language=invitation.organisation.default_language)
+        account = User(
+            email=invitation.email, full_name=full_name.strip(), language=invitation.organisation.default_language
+        )
         try:
             validate_password(password, account)
         except ValidationError as exc:
@@ -161,7 +163,9 @@ def invitation_revoke(*, actor: Any, invitation: Invitation) -> Invitation:
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action="accounts.invitation.revoked", organisation=invitation.organisation, obj=invitation)
+        audit_record(
+            actor=actor, action="accounts.invitation.revoked", organisation=invitation.organisation, obj=invitation
+        )
     return invitation
 
 
@@ -237,7 +241,9 @@ def membership_enable(*, actor: Any, membership: Membership) -> Membership:
     _require(actor, membership.organisation, Capability.MANAGE_MEMBERS)
     membership.status = Membership.Status.ACTIVE
     membership.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action="accounts.membership.enabled", organisation=membership.organisation, obj=membership)
+    audit_record(
+        actor=actor, action="accounts.membership.enabled", organisation=membership.organisation, obj=membership
+    )
     return membership
 
 
@@ -273,9 +279,15 @@ def role_update(*, actor: Any, role: Role, name: str, capabilities: set[str]) ->
         setattr(role, field, str(cap) in capabilities)
     if role.can_view_confidential and not role.can_view:
         raise ValidationError(_("A role that sees confidential records must also be able to view."))
-    if before["can_administer"] and not role.can_administer and not Role.objects.filter(
-        organisation=role.organisation, can_administer=True, memberships__status=Membership.Status.ACTIVE
-    ).exclude(pk=role.pk).exists():
+    if (
+        before["can_administer"]
+        and not role.can_administer
+        and not Role.objects.filter(
+            organisation=role.organisation, can_administer=True, memberships__status=Membership.Status.ACTIVE
+        )
+        .exclude(pk=role.pk)
+        .exists()
+    ):
         raise ValidationError(_("The organisation would be left without an administrator role in use."))
     role.full_clean()
     role.save()

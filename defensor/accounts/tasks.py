@@ -18,12 +18,18 @@ logger = logging.getLogger(__name__)
 
 @task()
 def send_invitation(invitation_id: int, token: str) -> None:
-    invitation = Invitation.objects.select_related("organisation", "invited_by", "role").filter(pk=invitation_id).first()
+    invitation = (
+        Invitation.objects.select_related("organisation", "invited_by", "role").filter(pk=invitation_id).first()
+    )
     if invitation is None or not invitation.is_pending:
         return
     link = settings.SITE_URL.rstrip("/") + reverse("accounts:invitation_accept", args=[token])
     with translation.override(invitation.organisation.default_language):
-        context = {"invitation": invitation, "link": link, "hours": int(settings.INVITATION_LIFETIME.total_seconds() // 3600)}
+        context = {
+            "invitation": invitation,
+            "link": link,
+            "hours": int(settings.INVITATION_LIFETIME.total_seconds() // 3600),
+        }
         subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
         body = render_to_string("accounts/email/invitation.txt", context)
     message = EmailMultiAlternatives(subject=subject, body=body, to=[invitation.email])

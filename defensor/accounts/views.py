@@ -48,7 +48,9 @@ def language_set(request: HttpRequest) -> HttpResponse:
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     next_url = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = "/"
     if request.user.is_authenticated and request.user.language != language:  # type: ignore[union-attr]
         services.user_update_profile(actor=request.user, full_name=request.user.full_name, language=language)  # type: ignore[arg-type,union-attr]
@@ -59,7 +61,7 @@ def language_set(request: HttpRequest) -> HttpResponse:
         max_age=365 * 24 * 3600,
         secure=settings.LANGUAGE_COOKIE_SECURE,
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        samesite="Lax",
     )
     return response
 
@@ -72,8 +74,13 @@ def profile(request: HttpRequest) -> HttpResponse:
         translation.activate(form.cleaned_data["language"])
         messages.success(request, _("Your profile was saved."))
         response = redirect("accounts:profile")
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.cleaned_data["language"], samesite="Lax",
-                            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=True)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            form.cleaned_data["language"],
+            samesite="Lax",
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=True,
+        )
         return response
     return render(request, "accounts/profile.html", {"form": form})
 
@@ -95,7 +102,10 @@ def member_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.invitation_create(
-                actor=request.user, organisation=organisation, email=form.cleaned_data["email"], role=form.cleaned_data["role"]
+                actor=request.user,
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -177,7 +187,10 @@ def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.role_update(
-                actor=request.user, role=role, name=form.cleaned_data["name"], capabilities=set(form.cleaned_data["capabilities"])
+                actor=request.user,
+                role=role,
+                name=form.cleaned_data["name"],
+                capabilities=set(form.cleaned_data["capabilities"]),
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -214,7 +227,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             request.session[SESSION_ORGANISATION] = membership.organisation_id
             messages.success(
                 request,
-                _("Welcome to %(name)s. Set up two-factor authentication to continue.") % {"name": membership.organisation.name},
+                _("Welcome to %(name)s. Set up two-factor authentication to continue.")
+                % {"name": membership.organisation.name},
             )
             return redirect(reverse("reporting:dashboard"))
     status = 400 if form is not None and form.errors else 200

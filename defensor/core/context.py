@@ -13,7 +13,8 @@ class RequestContext:
 
 
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "defensor_request_context", default=RequestContext()
+    "defensor_request_context",
+    default=RequestContext(),  # noqa: B039 - a frozen dataclass, never mutated
 )
 
 

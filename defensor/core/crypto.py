@@ -34,7 +34,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import IntegrityError, transaction
 
-TOKEN_PREFIX = "dfe1:"
+TOKEN_PREFIX = "dfe1:"  # noqa: S105 - a format marker, not a secret
 FILE_MAGIC = b"DFE1"
 VERSION = 1
 KEY_ID_BYTES = 8

@@ -56,9 +56,7 @@ class EncryptedTextField(models.TextField):
     def get_prep_value(self, value: Any) -> Any:
         if value is None or value == "" or crypto.is_token(value):
             return value
-        raise FieldError(
-            f"{self.context()} is encrypted: write it through save(), never update() or a raw value"
-        )
+        raise FieldError(f"{self.context()} is encrypted: write it through save(), never update() or a raw value")
 
     def get_lookup(self, lookup_name: str) -> Any:
         if lookup_name == "isnull":

@@ -138,6 +138,9 @@ class AuditHead(models.Model):
     seq = models.PositiveBigIntegerField(default=0)
     entry_hash = models.CharField(max_length=64, blank=True)
 
+    def __str__(self) -> str:
+        return f"audit head #{self.seq}"
+
 
 class ActivityKind(models.TextChoices):
     LETTER_SENT = "letter_sent", _("Letter sent")
@@ -166,9 +169,7 @@ class Activity(OrgOwned):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    source_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     source_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
@@ -188,3 +189,6 @@ class ActivityLink(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} → {self.content_type_id}:{self.object_id}"

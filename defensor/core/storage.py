@@ -31,7 +31,7 @@ class EncryptedFileSystemStorage(FileSystemStorage):
             data = data.encode("utf-8")
         name = self.get_available_name(name)
         sealed = crypto.encrypt_bytes(data, organisation_id=organisation_of(name), context=f"file:{name}")
-        final = super()._save(name, ContentFile(sealed))
+        final = super()._save(name, ContentFile(sealed))  # type: ignore[misc]
         if final != name:
             # The name changed under us (a file appeared at the same moment): the
             # name is part of the associated data, so seal again under the new one.
@@ -47,7 +47,7 @@ class EncryptedFileSystemStorage(FileSystemStorage):
         os.replace(tmp, path)
 
     def _open(self, name: str, mode: str = "rb") -> Any:
-        with super()._open(name, "rb") as handle:
+        with super()._open(name, "rb") as handle:  # type: ignore[misc]
             sealed = handle.read()
         data = crypto.decrypt_bytes(sealed, context=f"file:{name}")
         file = ContentFile(data, name=name)
@@ -55,6 +55,6 @@ class EncryptedFileSystemStorage(FileSystemStorage):
 
     def reencrypt(self, name: str) -> None:
         """Decrypt a file and encrypt it again with the organisation's active data key."""
-        with super()._open(name, "rb") as handle:
+        with super()._open(name, "rb") as handle:  # type: ignore[misc]
             sealed = handle.read()
         self._write_sealed(name, crypto.decrypt_bytes(sealed, context=f"file:{name}"))

@@ -27,7 +27,12 @@ def make_organisation(name: str = "Justice International", slug: str | None = No
 def make_member(organisation: Organisation, role_code: str, email: str | None = None, **extra: Any) -> User:
     email = email or f"{role_code}@{organisation.slug}.test"
     user = User.objects.create_user(email, PASSWORD, full_name=role_code.replace("_", " ").title(), **extra)
-    membership_add(actor=None, organisation=organisation, user=user, role=Role.objects.get(organisation=organisation, code=role_code))
+    membership_add(
+        actor=None,
+        organisation=organisation,
+        user=user,
+        role=Role.objects.get(organisation=organisation, code=role_code),
+    )
     return user
 
 
@@ -97,5 +102,7 @@ def assert_persona_matrix(
         response = getattr(client, method)(url, data or {})
         got[persona] = status_of(response)
         if persona == "anonymous" and expected[persona] == 302 and url.startswith("/app/"):
-            assert "/accounts/login/" in response["Location"], f"anonymous should be sent to sign in, got {response['Location']}"
+            assert "/accounts/login/" in response["Location"], (
+                f"anonymous should be sent to sign in, got {response['Location']}"
+            )
     assert got == expected, f"{method.upper()} {url}: expected {expected}, got {got}"

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import csv
 
-
 from allauth.account.decorators import reauthentication_required
 from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,23 +47,50 @@ class _Echo:
 
 @capability_required(Capability.ADMINISTER)
 @reauthentication_required
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: HttpRequest) -> HttpResponseBase:
     form, entries = _filtered(request)
     audit_record(
         actor=request.user,
         action="core.audit.exported",
         organisation=request.organisation,  # type: ignore[attr-defined]
-        changes={"filters": {k: str(v) for k, v in (form.cleaned_data if form.is_bound and form.is_valid() else {}).items() if v}},
+        changes={
+            "filters": {
+                k: str(v) for k, v in (form.cleaned_data if form.is_bound and form.is_valid() else {}).items() if v
+            }
+        },
     )
     writer = csv.writer(_Echo())
-    header = ["seq", "created_at", "actor", "action", "object_type", "object_id", "changes", "request_id", "ip_address", "entry_hash", "prev_hash"]
+    header = [
+        "seq",
+        "created_at",
+        "actor",
+        "action",
+        "object_type",
+        "object_id",
+        "changes",
+        "request_id",
+        "ip_address",
+        "entry_hash",
+        "prev_hash",
+    ]
 
     def rows():  # type: ignore[no-untyped-def]
         yield writer.writerow(header)
         for e in entries.order_by("seq").iterator(chunk_size=2000):
             yield writer.writerow(
-                [e.seq, e.created_at.isoformat(), e.actor_label, e.action, e.object_type, e.object_id,
-                 e.changes, e.request_id, e.ip_address or "", e.entry_hash, e.prev_hash]
+                [
+                    e.seq,
+                    e.created_at.isoformat(),
+                    e.actor_label,
+                    e.action,
+                    e.object_type,
+                    e.object_id,
+                    e.changes,
+                    e.request_id,
+                    e.ip_address or "",
+                    e.entry_hash,
+                    e.prev_hash,
+                ]
             )
 
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
@@ -74,6 +101,3 @@ def audit_export(request: HttpRequest) -> HttpResponse:
 
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
-
-
-

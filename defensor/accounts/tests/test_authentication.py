@@ -81,4 +81,4 @@ def test_passwords_are_hashed_with_argon2(settings):
 def test_production_hasher_list_starts_with_argon2():
     from defensor import settings as project_settings
 
-    assert [h for h in project_settings.PASSWORD_HASHERS if "MD5" not in h][0].endswith("Argon2PasswordHasher")
+    assert next(h for h in project_settings.PASSWORD_HASHERS if "MD5" not in h).endswith("Argon2PasswordHasher")

@@ -20,7 +20,9 @@ STRONG = "a long and unusual passphrase 2017"
 
 def _invite(personas, email="new.member@ji.test", role_code="volunteer"):
     role = Role.objects.get(organisation=personas.organisation, code=role_code)
-    return invitation_create(actor=personas.users["director"], organisation=personas.organisation, email=email, role=role)
+    return invitation_create(
+        actor=personas.users["director"], organisation=personas.organisation, email=email, role=role
+    )
 
 
 def test_invitation_email_is_sent_after_commit_with_a_working_link(personas, django_capture_on_commit_callbacks):
@@ -82,7 +84,9 @@ def test_unknown_token_is_404(db):
 def test_volunteer_cannot_invite(personas):
     role = Role.objects.get(organisation=personas.organisation, code="volunteer")
     with pytest.raises(PermissionDenied):
-        invitation_create(actor=personas.users["volunteer"], organisation=personas.organisation, email="x@ji.test", role=role)
+        invitation_create(
+            actor=personas.users["volunteer"], organisation=personas.organisation, email="x@ji.test", role=role
+        )
 
 
 def test_director_cannot_invite_an_administrator(personas):

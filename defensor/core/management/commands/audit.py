@@ -22,5 +22,7 @@ class Command(BaseCommand):
         if not result.ok:
             raise CommandError(f"audit chain is broken: {len(result.problems)} problem(s) in {result.checked} entries")
         self.stdout.write(
-            self.style.SUCCESS(f"audit chain intact: {result.checked} entries; head #{result.head_seq} {result.head_hash}")
+            self.style.SUCCESS(
+                f"audit chain intact: {result.checked} entries; head #{result.head_seq} {result.head_hash}"
+            )
         )

@@ -19,7 +19,7 @@ from django.db import transaction
 class Demo:
     """What the builders share: the demo password, and what each builder created."""
 
-    password = "defensor-demo-2017"
+    password = "defensor-demo-2017"  # noqa: S105 - printed for demo logins; demo only
 
     def __init__(self) -> None:
         self.objects: dict[str, Any] = {}
@@ -37,10 +37,12 @@ class Command(BaseCommand):
                 if config.name.startswith("defensor.") and find_spec(module_name):
                     import_module(module_name).build(demo)
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Demo accounts (password for all: %s)" % demo.password))
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {demo.password})"))
         for email, role, organisation in demo.logins:
             self.stdout.write(f"  {email:<38} {role:<22} {organisation}")
         if not settings.DEMO:
             self.stdout.write(
-                self.style.WARNING("DEFENSOR_DEMO is off: demo accounts must set up two-factor authentication at sign-in.")
+                self.style.WARNING(
+                    "DEFENSOR_DEMO is off: demo accounts must set up two-factor authentication at sign-in."
+                )
             )

@@ -20,7 +20,9 @@ class Command(BaseCommand):
         new = sub.add_parser("new-master", help="Generate a new master key.")
         new.add_argument("--write", action="store_true", help="Put it first (active) in the configured key file.")
         rotate = sub.add_parser("rotate", help="Re-wrap every data key with the active master key.")
-        rotate.add_argument("--reencrypt", action="store_true", help="Also make new data keys and re-encrypt every value and file.")
+        rotate.add_argument(
+            "--reencrypt", action="store_true", help="Also make new data keys and re-encrypt every value and file."
+        )
         sub.add_parser("status", help="Show master keys and the data keys each one wraps.")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
@@ -44,14 +46,18 @@ class Command(BaseCommand):
         with os.fdopen(fd, "w") as handle:
             handle.write(crypto.format_master_key(crypto.generate_master_key()) + "\n")
         crypto.clear_caches()
-        self.stdout.write(self.style.SUCCESS(f"Created master key file {path.name} (mode 600). Back it up apart from the database."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Created master key file {path.name} (mode 600). Back it up apart from the database.")
+        )
 
     def do_new_master(self, write: bool = False, **_options: Any) -> None:
         master = crypto.generate_master_key()
         line = crypto.format_master_key(master)
         if not write:
             self.stdout.write(line)
-            self.stdout.write("Put it first in DEFENSOR_MASTER_KEYS (keep the old keys after it), then run `defensor keys rotate`.")
+            self.stdout.write(
+                "Put it first in DEFENSOR_MASTER_KEYS (keep the old keys after it), then run `defensor keys rotate`."
+            )
             return
         path = self._key_file()
         old = path.read_text(encoding="utf-8") if path.exists() else ""
@@ -61,13 +67,15 @@ class Command(BaseCommand):
             handle.write(line + "\n" + old)
         os.replace(tmp, path)
         crypto.clear_caches()
-        self.stdout.write(self.style.SUCCESS(f"Master key {master.id} is now active. Run `defensor keys rotate` to re-wrap data keys."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Master key {master.id} is now active. Run `defensor keys rotate` to re-wrap data keys."
+            )
+        )
 
     def do_rotate(self, reencrypt: bool = False, **_options: Any) -> None:
         report = keyring.rotate(reencrypt=reencrypt)
-        self.stdout.write(
-            f"Re-wrapped {report.rewrapped} data keys with master key {crypto.active_master_key().id}."
-        )
+        self.stdout.write(f"Re-wrapped {report.rewrapped} data keys with master key {crypto.active_master_key().id}.")
         if reencrypt:
             self.stdout.write(
                 f"New data keys: {report.new_data_keys}; re-encrypted {report.rows_reencrypted} rows and "
@@ -83,10 +91,12 @@ class Command(BaseCommand):
             self.stdout.write(f"master {master.id} ({state}): wraps {usage.get(master.id, 0)} data keys")
         missing = sorted(set(usage) - {m.id for m in configured})
         for key_id in missing:
-            self.stdout.write(self.style.ERROR(f"master {key_id} is NOT configured but wraps {usage[key_id]} data keys"))
-        self.stdout.write(
-            f"data keys: {DataKey.objects.filter(active=True).count()} active, {DataKey.objects.filter(active=False).count()} inactive"
-        )
+            self.stdout.write(
+                self.style.ERROR(f"master {key_id} is NOT configured but wraps {usage[key_id]} data keys")
+            )
+        active = DataKey.objects.filter(active=True).count()
+        inactive = DataKey.objects.filter(active=False).count()
+        self.stdout.write(f"data keys: {active} active, {inactive} inactive")
         self._report_retirable()
 
     def _report_retirable(self) -> None:

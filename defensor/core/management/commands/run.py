@@ -25,10 +25,14 @@ class Command(BaseCommand):
             [
                 os.path.join(bin_dir, "gunicorn"),
                 "defensor.wsgi:application",
-                "--bind", bind,
-                "--workers", str(workers),
-                "--access-logfile", "-",
-                "--graceful-timeout", "5",
+                "--bind",
+                bind,
+                "--workers",
+                str(workers),
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "5",
             ]
         )
         worker = subprocess.Popen([sys.executable, "-m", "defensor.cli", "db_worker", "--interval", "0.5"])
@@ -41,7 +45,12 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        self.stdout.write(self.style.SUCCESS(f"Defensor is running at http://{bind}/ (web pid {web.pid}, worker pid {worker.pid}). Ctrl-C stops both."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Defensor is running at http://{bind}/ (web pid {web.pid}, worker pid {worker.pid}). "
+                "Ctrl-C stops both."
+            )
+        )
         try:
             while not stopping and all(child.poll() is None for child in children):
                 time.sleep(0.3)
