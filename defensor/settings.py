@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "defensor.core",
     "defensor.accounts",
+    "defensor.standards",
+    "defensor.directory",
+    "defensor.cases",
     "defensor.reporting",
 ]
 
@@ -266,6 +269,8 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest document or photo a user may upload.
+UPLOAD_MAX_BYTES = envint("DEFENSOR_UPLOAD_MAX_MB", 25) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Encryption at rest. Master keys live outside the database: in the environment

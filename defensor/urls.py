@@ -7,6 +7,9 @@ urlpatterns = [
     path("", include("defensor.reporting.urls")),
     path("", include("defensor.accounts.urls")),
     path("", include("defensor.core.urls")),
+    path("app/standards/", include("defensor.standards.urls")),
+    path("app/directory/", include("defensor.directory.urls")),
+    path("app/cases/", include("defensor.cases.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
