@@ -1,0 +1,74 @@
+"""Browser tests: Playwright drives the system's Chromium against a live Defensor server.
+
+Run with `make e2e`. Chromium comes from the operating system's package (never downloaded
+by Playwright); set DEFENSOR_CHROMIUM to use another binary.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
+# make between browser steps are ordinary synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+
+from defensor.e2e.browser import BrowserSession  # noqa: E402
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+def chromium_path() -> str:
+    path = os.environ.get("DEFENSOR_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        raise RuntimeError("Chromium is not installed: apt-get install chromium (or set DEFENSOR_CHROMIUM)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def session(browser: Browser, live_server, transactional_db) -> Iterator[BrowserSession]:  # type: ignore[no-untyped-def]
+    """A fresh browser context on a desktop viewport; it fails the test on any console error (CSP included)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    browser_session = BrowserSession(page=page, base_url=live_server.url, results=RESULTS)
+    yield browser_session
+    context.close()
+    browser_session.assert_no_console_errors()
+
+
+@pytest.fixture
+def phone_session(browser: Browser, live_server, transactional_db) -> Iterator[BrowserSession]:  # type: ignore[no-untyped-def]
+    """The same on a phone (390 × 844, touch)."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True, locale="en-GB"
+    )
+    page: Page = context.new_page()
+    browser_session = BrowserSession(page=page, base_url=live_server.url, results=RESULTS)
+    yield browser_session
+    context.close()
+    browser_session.assert_no_console_errors()
