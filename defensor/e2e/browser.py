@@ -67,9 +67,7 @@ class BrowserSession:
         """axe-core finds no violation of the given impact on the current page."""
         results = Axe().run(self.page)
         found = [v for v in results.response["violations"] if v.get("impact") in impacts]
-        details = [
-            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in found
-        ]
+        details = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in found]
         assert not found, f"accessibility problems on {self.page.url}:\n" + "\n".join(details)
 
     def screenshot(self, name: str, *, full_page: bool = True) -> Path:

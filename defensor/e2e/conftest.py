@@ -17,9 +17,9 @@ import pytest
 # make between browser steps are ordinary synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, sync_playwright
 
-from defensor.e2e.browser import BrowserSession  # noqa: E402
+from defensor.e2e.browser import BrowserSession
 
 CHROMIUM_ARGS = [
     "--headless",
