@@ -11,4 +11,5 @@ class CoreConfig(AppConfig):
 
         from defensor.core import navigation
 
+        navigation.register(label=_("Import"), url_name="core:import_start", capability="edit", order=800)
         navigation.register(label=_("Audit log"), url_name="core:audit", capability="administer", order=920)

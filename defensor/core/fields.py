@@ -70,6 +70,11 @@ class EncryptedTextField(models.TextField):
 class EncryptedJSONField(EncryptedTextField):
     description = "JSON encrypted at rest (AES-GCM)"
 
+    def to_python(self, value: Any) -> Any:
+        # The value on the instance is already the Python structure; full_clean() must not
+        # turn a list or dict into its string form.
+        return value
+
     def serialise(self, value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
 

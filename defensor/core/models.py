@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from defensor.core.fields import EncryptedTextField
+from defensor.core.fields import EncryptedJSONField, EncryptedTextField
 from defensor.core.permissions import VisibleQuerySet
 
 
@@ -192,3 +194,64 @@ class ActivityLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity_id} → {self.content_type_id}:{self.object_id}"
+
+
+class ImportBatch(OrgOwned):
+    """One spreadsheet being imported: staged (encrypted) until the user confirms, then only its summary."""
+
+    class Status(models.TextChoices):
+        MAPPING = "mapping", _("Choosing columns")
+        READY = "ready", _("Ready to import")
+        APPLIED = "applied", _("Imported")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    kind = models.CharField(_("what is imported"), max_length=64, db_index=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.MAPPING)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_sha256 = models.CharField(_("file fingerprint"), max_length=64, db_index=True)
+    # The spreadsheet holds personal data: its header and rows are encrypted, and the rows are
+    # erased once the import is applied or cancelled. Rows are [spreadsheet row number, [cells]].
+    header: Any = EncryptedJSONField(_("header"), default=list, blank=True)
+    rows: Any = EncryptedJSONField(_("rows"), default=list, blank=True)
+    # Column index (as a string) -> field name of the importer.
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    # Counts (created, updated, unchanged, failed) and the errors of the rows, by row number.
+    results: Any = EncryptedJSONField(_("results"), default=dict, blank=True)
+    skip_invalid = models.BooleanField(_("bad rows skipped"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    applied_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name}"
+
+
+class ImportedRecord(OrgOwned):
+    """Which record a spreadsheet row became, so that importing the same row again updates or skips it.
+
+    The natural key of the row (an email, a name and a date…) is kept only as a keyed hash
+    (`crypto.blind_index`), and so is the row's content, to tell an unchanged row from an edited one.
+    """
+
+    kind = models.CharField(max_length=64)
+    key_hash = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    row_hash = models.CharField(max_length=64, blank=True)
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "kind", "key_hash"], name="one_imported_record_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.object_id}"

@@ -25,3 +25,23 @@
   document.addEventListener("change", autosubmit);
   document.addEventListener("click", confirmAction, true);
 })();
+
+// Imports (core/imports): a button stays disabled until the checkbox it names is ticked
+// (data-enabled-by="checkbox id"), e.g. "import the good rows and skip the bad ones".
+(function () {
+  "use strict";
+
+  function syncEnabledBy() {
+    var buttons = document.querySelectorAll("[data-enabled-by]");
+    for (var i = 0; i < buttons.length; i++) {
+      var box = document.getElementById(buttons[i].getAttribute("data-enabled-by"));
+      if (box) buttons[i].disabled = !box.checked;
+    }
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("input[type=checkbox]")) syncEnabledBy();
+  });
+  document.addEventListener("DOMContentLoaded", syncEnabledBy);
+  document.addEventListener("htmx:afterSettle", syncEnabledBy);
+})();
