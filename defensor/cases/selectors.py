@@ -232,3 +232,33 @@ def events_engaging(*, user: Any, provision: Any) -> QuerySet[Event]:
         .select_related("case")
         .order_by("-occurred_on")
     )
+
+
+def next_hearings(*, user: Any, organisation: Any, days: int = 90, limit: int = 10) -> list[Proceeding]:
+    """Hearings coming up in the cases the user may see, soonest first."""
+    today = datetime.date.today()
+    cases = Case.objects.visible_to(user).filter(organisation_id=organisation.pk)
+    return list(
+        Proceeding.objects.filter(
+            case__in=cases, next_hearing_on__gte=today, next_hearing_on__lte=today + datetime.timedelta(days=days)
+        )
+        .select_related("case", "body")
+        .order_by("next_hearing_on")[:limit]
+    )
+
+
+def my_open_cases(*, user: Any, organisation: Any, limit: int = 10) -> list[Case]:
+    """Open cases the user leads or is on the access list of, highest risk first."""
+    on_list = CaseAccess.objects.filter(case=OuterRef("pk"), user=user, revoked_at__isnull=True)
+    risk_rank = When_(
+        *[When(risk_level=level, then=Value(rank)) for level, rank in Case.RISK_ORDER.items()],
+        output_field=IntegerField(),
+    )
+    return list(
+        Case.objects.visible_to(user)
+        .filter(organisation_id=organisation.pk)
+        .filter(Q(lead=user) | Exists(on_list))
+        .exclude(status__in=Case.CLOSED)
+        .annotate(risk_rank=risk_rank)
+        .order_by("risk_rank", "-opened_on")[:limit]
+    )

@@ -50,3 +50,49 @@ def test_dashboard_counts_interventions_by_year(personas):
     _record(personas.organisation, "Two")
     response = personas.client("director").get("/app/")
     assert response.context["by_year"] == [{"year": 2017, "kinds": [{"label": "Training held", "count": 2}]}]
+
+
+def _case(personas, *, sensitivity="internal", hearing_in_days=None):  # type: ignore[no-untyped-def]
+    import datetime
+
+    from defensor.cases import services
+
+    officer = personas.users["case_officer"]
+    case = services.case_open(
+        actor=officer,
+        organisation=personas.organisation,
+        title="Prosecution of a defence lawyer",
+        country="KZ",
+        lead=officer,
+        status="active",
+        sensitivity=sensitivity,
+    )
+    if hearing_in_days is not None:
+        services.proceeding_add(
+            actor=officer,
+            case=case,
+            kind="criminal",
+            case_number="2-117/2017",
+            next_hearing_on=datetime.date.today() + datetime.timedelta(days=hearing_in_days),
+        )
+    return case
+
+
+def test_dashboard_lists_the_open_cases_the_user_leads(personas):
+    case = _case(personas)
+    page = personas.client("case_officer").get(reverse("reporting:dashboard")).content.decode()
+    assert case.reference in page
+
+
+def test_dashboard_shows_a_coming_hearing(personas):
+    case = _case(personas, hearing_in_days=10)
+    page = personas.client("volunteer").get(reverse("reporting:dashboard")).content.decode()
+    # The volunteer leads nothing, so the reference can only come from the hearings list.
+    assert case.reference in page
+    assert "No hearing in the next three months." not in page
+
+
+def test_hearings_of_a_confidential_case_stay_hidden_from_those_not_on_its_list(personas):
+    _case(personas, sensitivity="confidential", hearing_in_days=10)
+    page = personas.client("volunteer").get(reverse("reporting:dashboard")).content.decode()
+    assert "No hearing in the next three months." in page
