@@ -240,7 +240,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = envbool("DEFENSOR_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = envint("DEFENSOR_HSTS_SECONDS", 63072000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
-SECURE_HSTS_PRELOAD = envbool("DEFENSOR_HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = envbool("DEFENSOR_HSTS_PRELOAD", PRODUCTION)
 if envbool("DEFENSOR_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -292,16 +292,17 @@ TASKS = {
 SMTP_HOST = envstr("DEFENSOR_EMAIL_HOST", "")
 DEFAULT_FROM_EMAIL = envstr("DEFENSOR_DEFAULT_FROM_EMAIL", "Defensor <defensor@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-if SMTP_HOST:
+if SMTP_HOST or PRODUCTION:
+    # Production always sends by SMTP: to DEFENSOR_EMAIL_HOST, or else to the mail relay of this machine.
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": SMTP_HOST,
-                "port": envint("DEFENSOR_EMAIL_PORT", 587),
+                "host": SMTP_HOST or "localhost",
+                "port": envint("DEFENSOR_EMAIL_PORT", 587 if SMTP_HOST else 25),
                 "username": envstr("DEFENSOR_EMAIL_USER", ""),
                 "password": envstr("DEFENSOR_EMAIL_PASSWORD", ""),
-                "use_tls": envbool("DEFENSOR_EMAIL_USE_TLS", True),
+                "use_tls": envbool("DEFENSOR_EMAIL_USE_TLS", bool(SMTP_HOST)),
                 "timeout": 20,
             },
         }

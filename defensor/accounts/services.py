@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from defensor.accounts.models import Invitation, Membership, Organisation, Role, User
 from defensor.accounts.roles import DEFAULT_ROLES
+from defensor.core import crypto
 from defensor.core.audit import audit_record, changed_fields
 from defensor.core.permissions import Capability, forget_grants, has_capability
 from defensor.core.tasks import enqueue_on_commit
@@ -98,9 +99,12 @@ def invitation_create(*, actor: Any, organisation: Organisation, email: str, rol
         obj=invitation,
         changes={"email": email, "role": role.code},
     )
-    from defensor.accounts.tasks import send_invitation
+    from defensor.accounts.tasks import INVITATION_TOKEN_CONTEXT, send_invitation
 
-    enqueue_on_commit(send_invitation, invitation.pk, token)
+    # The task queue is a database table that outlives the task: the token goes in sealed,
+    # or a copy of the database would hold live invitations that only the hash protects.
+    sealed = crypto.encrypt_text(token, organisation_id=organisation.pk, context=INVITATION_TOKEN_CONTEXT)
+    enqueue_on_commit(send_invitation, invitation.pk, sealed)
     return invitation, token
 
 

@@ -12,12 +12,18 @@ from django.urls import reverse
 from django.utils import translation
 
 from defensor.accounts.models import Invitation
+from defensor.core import crypto
 
 logger = logging.getLogger(__name__)
 
 
+INVITATION_TOKEN_CONTEXT = "accounts.invitation.token"  # noqa: S105 - associated data, not a secret
+
+
 @task()
-def send_invitation(invitation_id: int, token: str) -> None:
+def send_invitation(invitation_id: int, sealed_token: str) -> None:
+    """Mail the invitation link; the token arrives sealed (see `invitation_create`)."""
+    token = crypto.decrypt_text(sealed_token, context=INVITATION_TOKEN_CONTEXT)
     invitation = (
         Invitation.objects.select_related("organisation", "invited_by", "role").filter(pk=invitation_id).first()
     )

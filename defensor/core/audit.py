@@ -129,7 +129,8 @@ def audit_record(
         object_id=object_id,
         changes=clean_changes,
         request_id=ctx.request_id,
-        ip_address=ctx.ip_address,
+        # Hashed as the database will store it (IPv6 in canonical form), or verify() fails.
+        ip_address=context.canonical_ip(ctx.ip_address),
         prev_hash=prev_hash,
     )
     entry.entry_hash = _digest_of(entry)

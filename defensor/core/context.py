@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import ipaddress
 from dataclasses import dataclass
 
 
@@ -28,3 +29,11 @@ def activate(ctx: RequestContext) -> contextvars.Token[RequestContext]:
 
 def deactivate(token: contextvars.Token[RequestContext]) -> None:
     _current.reset(token)
+
+
+def canonical_ip(value: str | None) -> str | None:
+    """The address in the form the database stores it, or None if it is not an address."""
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None

@@ -15,10 +15,22 @@ PRIVATE_PREFIXES = ("/app/", "/accounts/", "/admin/")
 
 def client_ip(request: HttpRequest) -> str | None:
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        # Our reverse proxy appends the address it saw; anything to its left was
+        # written by the client and proves nothing.
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+            return context.canonical_ip(forwarded.rsplit(",", 1)[-1])
+    return context.canonical_ip(request.META.get("REMOTE_ADDR"))
+
+
+def protect_private(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """No private page may be kept by a browser or proxy cache, or leak through the referrer."""
+    if request.path.startswith(PRIVATE_PREFIXES):
+        response["Cache-Control"] = "no-store, max-age=0"
+        response["Pragma"] = "no-cache"
+    response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
+    response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+    return response
 
 
 class RequestContextMiddleware:
@@ -34,7 +46,9 @@ class RequestContextMiddleware:
         finally:
             context.deactivate(token)
         response["X-Request-ID"] = request_id
-        return response
+        # Again here, near the top of the stack: a middleware below may answer
+        # (a redirect to sign in, a 405) before PrivatePagesMiddleware is reached.
+        return protect_private(request, response)
 
 
 class PrivatePagesMiddleware:
@@ -44,10 +58,4 @@ class PrivatePagesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        if request.path.startswith(PRIVATE_PREFIXES):
-            response["Cache-Control"] = "no-store, max-age=0"
-            response["Pragma"] = "no-cache"
-        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
-        response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        return response
+        return protect_private(request, self.get_response(request))
