@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "defensor.standards",
     "defensor.directory",
     "defensor.cases",
+    "defensor.recommendations",
+    "defensor.monitoring",
     "defensor.reporting",
 ]
 

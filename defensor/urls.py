@@ -10,6 +10,8 @@ urlpatterns = [
     path("app/standards/", include("defensor.standards.urls")),
     path("app/directory/", include("defensor.directory.urls")),
     path("app/cases/", include("defensor.cases.urls")),
+    path("app/recommendations/", include("defensor.recommendations.urls")),
+    path("app/monitoring/", include("defensor.monitoring.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
