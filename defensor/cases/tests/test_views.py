@@ -258,3 +258,44 @@ def test_dossier_is_served_with_a_fixed_number_of_queries(world):
     few = _dossier_queries(world, 2)
     many = _dossier_queries(world, 12)
     assert many == few, f"{few} queries for a small dossier but {many} for a larger one"
+
+
+def test_provision_page_lists_the_cases_and_events_that_engage_it(world):
+    services.event_add(
+        actor=world.user("case_officer"),
+        case=world.internal_case,
+        title="Hearing closed to the public",
+        occurred_on=datetime.date(2016, 10, 25),
+        provisions=[world.provision],
+    )
+    page = world.personas.client("volunteer").get(reverse("standards:provision", args=[world.provision.code]))
+    text = page.content.decode()
+    assert world.internal_case.reference in text and "Hearing closed to the public" in text
+
+
+def test_provision_page_hides_events_of_cases_the_user_cannot_see(world):
+    services.event_add(
+        actor=world.user("case_officer"),
+        case=world.confidential_case,
+        title="Search of the law office",
+        occurred_on=datetime.date(2017, 3, 5),
+        provisions=[world.provision],
+    )
+    text = world.personas.client("volunteer").get(reverse("standards:provision", args=[world.provision.code]))
+    assert "Search of the law office" not in text.content.decode()
+    assert world.confidential_case.reference not in text.content.decode()
+
+
+def test_case_statuses_and_risk_levels_are_the_vocabulary_terms(db):
+    from pathlib import Path
+
+    from defensor.cases.models import Case, Perpetrator
+    from defensor.standards.loader import load
+    from defensor.standards.models import Term
+
+    load(data_dir=Path(__file__).resolve().parents[2] / "standards" / "data", actor=None)
+    handling = set(Term.objects.filter(vocabulary__code="handling_status").values_list("code", flat=True))
+    risks = set(Term.objects.filter(vocabulary__code="risk_level").values_list("code", flat=True))
+    assert {f"handling.{value}" for value in Case.Status.values} == handling
+    assert {f"risk.{value}" for value in Case.Risk.values} == risks
+    assert len(Perpetrator.Involvement.values) == Term.objects.filter(vocabulary__code="degree_of_involvement").count()
