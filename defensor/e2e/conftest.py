@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from defensor.e2e.browser import BrowserSession
@@ -55,6 +54,7 @@ def session(browser: Browser, live_server, transactional_db) -> Iterator[Browser
     """A fresh browser context on a desktop viewport; it fails the test on any console error (CSP included)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
+    page.set_default_timeout(10_000)
     browser_session = BrowserSession(page=page, base_url=live_server.url, results=RESULTS)
     yield browser_session
     context.close()
@@ -68,6 +68,7 @@ def phone_session(browser: Browser, live_server, transactional_db) -> Iterator[B
         viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True, locale="en-GB"
     )
     page: Page = context.new_page()
+    page.set_default_timeout(10_000)
     browser_session = BrowserSession(page=page, base_url=live_server.url, results=RESULTS)
     yield browser_session
     context.close()
