@@ -40,7 +40,7 @@ def test_case_officer_builds_a_confidential_dossier(session, browser, live_serve
     from defensor.cases.models import Case, Event
     from defensor.e2e.browser import BrowserSession
 
-    organisation, officer, volunteer = team
+    _organisation, officer, volunteer = team
     page = session.page
     session.sign_in(officer)
 
