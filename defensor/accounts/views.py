@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.account.internal.flows.login import record_authentication
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -215,6 +216,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                     token=token, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password"]
                 )
                 login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+                # The password was typed a moment ago: count it as this session's sign-in, so that
+                # setting up the second factor does not ask for it again.
+                record_authentication(
+                    request, membership.user, method="password", email=membership.user.email, reauthenticated=True
+                )
             else:
                 membership = None
         except ValidationError as exc:
