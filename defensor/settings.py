@@ -245,6 +245,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = envbool("DEFENSOR_HSTS_PRELOAD", PRODUCTION)
 if envbool("DEFENSOR_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Sign-in rate limits count per visitor, not per proxy: take the address the proxy appended.
+    ALLAUTH_TRUSTED_PROXY_COUNT = 1
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]

@@ -71,12 +71,19 @@ def membership_add(*, actor: Any, organisation: Organisation, user: User, role: 
 
 
 @transaction.atomic
-def invitation_create(*, actor: Any, organisation: Organisation, email: str, role: Role) -> tuple[Invitation, str]:
-    """Invite someone by email. Returns the invitation and the one-time token (sent, never stored)."""
-    _require(actor, organisation, Capability.MANAGE_MEMBERS)
+def invitation_create(
+    *, actor: Any, organisation: Organisation, email: str, role: Role, by_operator: bool = False
+) -> tuple[Invitation, str]:
+    """Invite someone by email. Returns the invitation and the one-time token (sent, never stored).
+
+    `by_operator` is for the command line only (`defensor organisation invite`): whoever runs it
+    already controls the server, and a new organisation has nobody yet who could invite.
+    """
+    if not by_operator:
+        _require(actor, organisation, Capability.MANAGE_MEMBERS)
     if role.organisation_id != organisation.pk:
         raise ValidationError(_("That role belongs to another organisation."))
-    if role.can_administer and not has_capability(actor, organisation.pk, Capability.ADMINISTER):
+    if not by_operator and role.can_administer and not has_capability(actor, organisation.pk, Capability.ADMINISTER):
         raise PermissionDenied(_("Only an administrator can invite an administrator."))
     email = email.strip().lower()
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
