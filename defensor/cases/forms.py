@@ -320,3 +320,30 @@ class CaseFilterForm(forms.Form):
         self.fields["lead"].choices = _blank(
             [(str(u.pk), u.full_name or u.email) for u in members_who_edit(organisation)]
         )
+
+
+class PublicationForm(forms.Form):
+    pseudonym = forms.CharField(
+        label=_("Pseudonym"), max_length=200, help_text=_("What the public page calls the person by default.")
+    )
+    use_real_name = forms.BooleanField(
+        label=_("Publish the real name"),
+        required=False,
+        help_text=_("Only possible when every person in the case has consented to publishing their name."),
+    )
+    fields = forms.MultipleChoiceField(
+        label=_("What may be published"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            ("summary", _("The public summary")),
+            ("country", _("The country")),
+            ("status", _("The status of the case")),
+            ("events", _("Public events of the timeline")),
+            ("proceedings", _("The proceedings")),
+            ("photo", _("The photo")),
+        ],
+    )
+    public_summary = forms.CharField(
+        label=_("Public summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/shares/add/", views.share_add, name="share_add"),
     path("<int:pk>/shares/<int:share_pk>/revoke/", views.share_revoke, name="share_revoke"),
     path("<int:pk>/risk/", views.risk_assess, name="risk"),
+    path("<int:pk>/publication/", views.publication_edit, name="publication"),
     path("<int:pk>/subjects/add/", views.subject_add, name="subject_add"),
     path("<int:pk>/subjects/<int:subject_pk>/remove/", views.subject_remove, name="subject_remove"),
     path("<int:pk>/proceedings/add/", views.proceeding_add, name="proceeding_add"),

@@ -27,6 +27,7 @@ from defensor.cases.forms import (
     DocumentForm,
     EventForm,
     ProceedingForm,
+    PublicationForm,
     RiskForm,
     ShareForm,
     SubjectForm,
@@ -472,3 +473,37 @@ def charge_add(request: HttpRequest, pk: int) -> HttpResponse:
         "charge_form": form,
     }
     return render(request, "cases/proceeding_form.html", context, status=422)
+
+
+@organisation_required
+def publication_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """What a public page of the case may show; the consent rules are the service's."""
+    from defensor.core.permissions import has_capability
+
+    case = selectors.case_get(user=request.user, pk=pk)
+    if not has_capability(request.user, case.organisation_id, Capability.PUBLISH) or not can_edit_case(
+        request.user, case
+    ):
+        raise PermissionDenied
+    current = getattr(case, "publication", None)
+    initial = (
+        {
+            "pseudonym": current.pseudonym,
+            "use_real_name": current.use_real_name,
+            "fields": current.fields,
+            "public_summary": current.public_summary,
+        }
+        if current
+        else {}
+    )
+    form = PublicationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.publication_update(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The publication settings were saved."))
+            return redirect("cases:detail", pk=case.pk)
+    context = {"case": case, "form": form, "title": _("Public page settings")}
+    return render(request, "cases/simple_form.html", context)

@@ -299,3 +299,19 @@ def test_case_statuses_and_risk_levels_are_the_vocabulary_terms(db):
     assert {f"handling.{value}" for value in Case.Status.values} == handling
     assert {f"risk.{value}" for value in Case.Risk.values} == risks
     assert len(Perpetrator.Involvement.values) == Term.objects.filter(vocabulary__code="degree_of_involvement").count()
+
+
+def test_publication_page_is_for_those_who_may_publish_and_edit(world):
+    expected = {"anonymous": 302, "outsider": 404, "volunteer": 403, "case_officer": 403, "director": 200}
+    assert_persona_matrix(world.personas, reverse("cases:publication", args=[world.internal_case.pk]), expected)
+
+
+def test_publishing_the_name_without_consent_is_refused_on_the_page_and_keeps_the_input(world):
+    response = world.personas.client("director").post(
+        reverse("cases:publication", args=[world.internal_case.pk]),
+        {"pseudonym": "G. M.", "use_real_name": "on", "fields": ["summary"], "public_summary": "Kept text"},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "consented to publishing their name" in body and "Kept text" in body
+    assert not hasattr(Case.objects.get(pk=world.internal_case.pk), "publication")
