@@ -23,7 +23,7 @@ def person_cases(user: Any, person: Any) -> Any:
         )
         for case in cases
     ]
-    return sections.Section(_("Cases"), rows, empty_text=_("In no case you can see."))
+    return sections.Section(_("Cases"), rows, empty_text=_("Appears in no case you can see."))
 
 
 def institution_cases(user: Any, institution: Any) -> Any:
@@ -36,7 +36,7 @@ def institution_cases(user: Any, institution: Any) -> Any:
         )
         for case in cases
     ]
-    return sections.Section(_("Cases"), rows, empty_text=_("In no case you can see."))
+    return sections.Section(_("Cases"), rows, empty_text=_("Appears in no case you can see."))
 
 
 def _events_engaging(user: Any, provision: Any) -> Any:
