@@ -255,3 +255,69 @@ class ImportedRecord(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.object_id}"
+
+
+# ---- rendering: background document jobs (defensor.core.rendering) ----
+
+
+def render_file_name(instance: RenderJob, filename: str) -> str:
+    """`<organisation id>/renders/<random>`: the first segment picks the organisation's data key."""
+    import secrets
+
+    return f"{instance.organisation_id}/renders/{secrets.token_hex(16)}"
+
+
+class RenderJob(OrgOwned):
+    """A document rendered in the background (a trial report, a batch of letters), its progress and its file.
+
+    The file is kept in the encrypted default storage under a random name; its download name,
+    the parameters and any message may name people, so they are encrypted too.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("In progress")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind of document"), max_length=64, db_index=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress_done = models.PositiveIntegerField(_("done"), default=0)
+    progress_total = models.PositiveIntegerField(_("total"), default=0)
+    params: Any = EncryptedJSONField(_("parameters"), default=dict, blank=True)
+    message = EncryptedTextField(_("message"), blank=True)
+    file = models.FileField(_("file"), upload_to=render_file_name, max_length=255, blank=True)
+    mime = models.CharField(_("file type"), max_length=100, blank=True)
+    filename = EncryptedTextField(_("file name"), blank=True)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        verbose_name = _("rendered document")
+        verbose_name_plural = _("rendered documents")
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, self.progress_done * 100 // self.progress_total)
+
+
+# ---- end of rendering ----

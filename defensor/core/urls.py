@@ -1,6 +1,7 @@
 from django.urls import path
 
 from defensor.core import views, views_imports
+from defensor.core.rendering import views as rendering_views
 
 app_name = "core"
 
@@ -14,4 +15,10 @@ urlpatterns = [
     path("app/import/<int:pk>/preview/", views_imports.import_preview, name="import_preview"),
     path("app/import/<int:pk>/apply/", views_imports.import_apply, name="import_apply"),
     path("app/import/<int:pk>/cancel/", views_imports.import_cancel, name="import_cancel"),
+]
+
+# ---- rendering: background document jobs ----
+urlpatterns += [
+    path("app/renders/<int:pk>/", rendering_views.render_job, name="render_job"),
+    path("app/renders/<int:pk>/download/", rendering_views.render_job_download, name="render_download"),
 ]
