@@ -215,7 +215,7 @@ def _delimiter(text: str) -> str:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
         delimiter = ""
-    if delimiter not in first_line:
+    if not delimiter or delimiter not in first_line:
         counts = {candidate: first_line.count(candidate) for candidate in (";", "\t", ",")}
         delimiter = max(counts, key=lambda c: counts[c]) if any(counts.values()) else ","
     return delimiter

@@ -39,9 +39,13 @@ BAD_CASES_CSV = (
 
 @pytest.fixture(autouse=True)
 def _importer() -> Iterator[None]:
+    """The importer as the app registers it; whatever was registered before comes back afterwards."""
+    before = imports.get_importer(CASES)
     case_imports.register()
     yield
     imports.unregister(CASES)
+    if before is not None:
+        imports.register(before)
 
 
 @pytest.fixture
@@ -248,3 +252,9 @@ def test_a_confidential_case_the_member_may_not_edit_is_refused(personas: Person
 def test_a_future_opening_date_is_reported(personas: Personas) -> None:
     batch = ready(personas, b"Title;Country;Opened on\nA case;RU;2999-01-01\n")
     assert "future" in problems_of(batch)[2]
+
+
+def test_registering_the_importer_twice_offers_it_once(personas: Personas) -> None:
+    case_imports.register()
+    kinds = [i.kind for i in imports.importers_for(user=officer(personas), organisation=personas.organisation)]
+    assert kinds.count(CASES) == 1

@@ -436,3 +436,9 @@ def test_an_upload_error_is_shown_on_the_form(personas: Personas) -> None:
     assert "This type of file is not accepted" in response.content.decode()
     assert '<option value="test.meeting" selected>' in response.content.decode()
     assert ImportBatch.objects.count() == 0
+
+
+def test_a_single_column_csv_is_read_not_refused_with_a_server_error():
+    from defensor.core.imports import _delimiter
+
+    assert _delimiter("name\nIvan Matveev\nAigul Temirova\n") == ","

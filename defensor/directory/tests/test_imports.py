@@ -25,9 +25,9 @@ INSTITUTIONS = "directory.institution"
 PEOPLE_CSV = (
     "Name;Name in Latin script;Gender;Birth year;Nationality;Country of residence;Professions;Languages;"
     "Email;Phone;Notes\n"
-    "Гаспар Маталаев;Gaspar Matalaev;male;1980;Turkmenistan;TM;human rights defender;tk (native); Russian;"
+    'Гаспар Маталаев;Gaspar Matalaev;male;1980;Turkmenistan;TM;human rights defender;"tk (native); Russian";'
     "gaspar@example.org;+993 12 000000;Monitored the cotton harvest.\n"
-    "Aigul Temirova;;Ж;1979;Казахстан;KZ;advocate; lawyer;Kazakh (native); en: B2;;;\n"
+    'Aigul Temirova;;Ж;1979;Казахстан;KZ;"advocate; lawyer";"Kazakh (native); en: B2";;;\n'
 )
 BAD_PEOPLE_CSV = (
     "Name;Birth year;Nationality;Professions\n"
@@ -40,10 +40,14 @@ BAD_PEOPLE_CSV = (
 
 @pytest.fixture(autouse=True)
 def _importers() -> Iterator[None]:
+    """The importers as the app registers them; whatever was registered before comes back afterwards."""
+    before = {kind: imports.get_importer(kind) for kind in (PEOPLE, INSTITUTIONS)}
     directory_imports.register()
     yield
-    imports.unregister(PEOPLE)
-    imports.unregister(INSTITUTIONS)
+    for kind, importer in before.items():
+        imports.unregister(kind)
+        if importer is not None:
+            imports.register(importer)
 
 
 def officer(personas: Personas) -> Any:
@@ -52,9 +56,7 @@ def officer(personas: Personas) -> Any:
 
 def ready(personas: Personas, kind: str, data: bytes, name: str = "people.csv", actor: Any = None) -> ImportBatch:
     actor = actor or officer(personas)
-    batch = imports.import_upload(
-        actor=actor, organisation=personas.organisation, kind=kind, file_name=name, data=data
-    )
+    batch = imports.import_upload(actor=actor, organisation=personas.organisation, kind=kind, file_name=name, data=data)
     return imports.import_set_mapping(actor=actor, batch=batch, mapping=batch.mapping)
 
 
@@ -165,7 +167,9 @@ def test_a_cp1251_people_csv_is_imported(personas: Personas) -> None:
 
 
 def test_a_people_xlsx_made_with_openpyxl_is_imported(personas: Personas) -> None:
-    data = xlsx([["Name", "Birth year", "Nationality"], ["Deniz Arslan", 1982, "Türkiye"], ["Sanne Dekker", 1985, "NL"]])
+    data = xlsx(
+        [["Name", "Birth year", "Nationality"], ["Deniz Arslan", 1982, "Türkiye"], ["Sanne Dekker", 1985, "NL"]]
+    )
     batch = apply(personas, PEOPLE, data, name="people.xlsx")
     assert batch.results["created"] == 2
     assert (person("Deniz Arslan").birth_date, person("Deniz Arslan").nationality) == ("1982", "TR")
@@ -214,7 +218,7 @@ def test_a_different_year_of_birth_is_a_different_person(personas: Personas) -> 
 def test_a_row_matching_two_people_is_reported(personas: Personas) -> None:
     for _ in range(2):
         person_create(actor=personas.users["director"], organisation=personas.organisation, name="Ivan Petrov")
-    problems = check(ready(personas, PEOPLE, b"Name\nIvan Petrov\n")).bad
+    problems = check(ready(personas, PEOPLE, b"Name;Birth year\nIvan Petrov;\n")).bad
     assert len(problems) == 1 and "2 people" in problems[0].messages[0]
 
 
@@ -256,7 +260,12 @@ def test_the_people_import_pages_show_both_bad_rows_and_skip_them_on_request(per
     mapping_page = client.get(response["Location"])
     assert mapping_page.status_code == 200
     chosen = {f"column_{index}": name for index, name in batch.mapping.items()}
-    assert chosen == {"column_0": "name", "column_1": "birth_year", "column_2": "nationality", "column_3": "professions"}
+    assert chosen == {
+        "column_0": "name",
+        "column_1": "birth_year",
+        "column_2": "nationality",
+        "column_3": "professions",
+    }
     response = client.post(response["Location"], chosen)
     assert response["Location"] == reverse("core:import_preview", args=[batch.pk])
 
@@ -361,3 +370,9 @@ def test_a_parent_missing_everywhere_refuses_the_row(personas: Personas) -> None
     with pytest.raises(ValidationError, match="A ministry nobody added"):
         imports.import_apply(actor=officer(personas), batch=batch)
     assert Institution.objects.count() == 0
+
+
+def test_registering_the_importers_twice_offers_each_once(personas: Personas) -> None:
+    directory_imports.register()
+    kinds = [i.kind for i in imports.importers_for(user=officer(personas), organisation=personas.organisation)]
+    assert kinds.count(PEOPLE) == 1 and kinds.count(INSTITUTIONS) == 1
