@@ -1,4 +1,4 @@
-"""`defensor run`: the web server (gunicorn) and the task worker together, stopped together."""
+"""`defensor run`: the web server (gunicorn), the task worker and the scheduler together, stopped together."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Run the web server and the task worker; Ctrl-C stops both."
+    help = "Run the web server, the task worker and the scheduler of periodic tasks; Ctrl-C stops all three."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("DEFENSOR_BIND", "127.0.0.1:8000"))
@@ -36,7 +36,8 @@ class Command(BaseCommand):
             ]
         )
         worker = subprocess.Popen([sys.executable, "-m", "defensor.cli", "db_worker", "--interval", "0.5"])
-        children = [web, worker]
+        scheduler = subprocess.Popen([sys.executable, "-m", "defensor.cli", "scheduler"])
+        children = [web, worker, scheduler]
         stopping = False
 
         def stop(signum: int, _frame: Any) -> None:
@@ -47,8 +48,8 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Defensor is running at http://{bind}/ (web pid {web.pid}, worker pid {worker.pid}). "
-                "Ctrl-C stops both."
+                f"Defensor is running at http://{bind}/ (web pid {web.pid}, worker pid {worker.pid}, "
+                f"scheduler pid {scheduler.pid}). Ctrl-C stops all three."
             )
         )
         try:
@@ -64,7 +65,7 @@ class Command(BaseCommand):
                     child.wait(timeout=max(0.1, deadline - time.time()))
                 except subprocess.TimeoutExpired:
                     child.kill()
-            self.stdout.write("Stopped the web server and the worker.")
+            self.stdout.write("Stopped the web server, the worker and the scheduler.")
         failed = [c for c in children if c.returncode not in (0, -signal.SIGTERM, None)] if not stopping else []
         if failed:
             sys.exit(1)
