@@ -140,6 +140,7 @@ class Dossier:
     case: Case
     subjects: list[CaseSubject]
     events: list[Event]
+    events_total: int
     activities: list[Activity]
     proceedings: list[Proceeding]
     documents: list[Document]
@@ -151,21 +152,54 @@ class Dossier:
     provisions_by_instrument: list[tuple[Any, list[Any]]]
 
 
-def dossier(*, user: Any, case: Case, timeline_filter: str = "") -> Dossier:
-    """Everything the dossier page shows, in a fixed number of queries whatever the counts."""
+TIMELINE_PAGE = 50
+
+
+def provisions_engaged(*, user: Any, case: Case) -> list[tuple[Any, list[Any]]]:
+    """The provisions cited by the visible events of a case, grouped by instrument: one query."""
+    from defensor.standards.models import Provision
+
+    events = visible_records(user, case, case.events.all())
+    provisions = (
+        Provision.objects.filter(case_events__in=events)
+        .select_related("instrument")
+        .distinct()
+        .order_by("instrument__code", "order", "code")
+    )
+    grouped: dict[str, tuple[Any, list[Any]]] = {}
+    for provision in provisions:
+        grouped.setdefault(provision.instrument.code, (provision.instrument, []))[1].append(provision)
+    return list(grouped.values())
+
+
+def dossier(*, user: Any, case: Case, timeline_filter: str = "", show_all: bool = False) -> Dossier:
+    """Everything the dossier page shows, in a fixed number of queries whatever the counts.
+
+    The timeline shows the latest TIMELINE_PAGE events unless `show_all`; the standards engaged
+    are counted over all of them.
+    """
+    from defensor.standards.models import Provision
+
     events_qs = visible_records(user, case, case.events.all())
-    events = list(
+    if timeline_filter in ("reprisal", "procedural", "other"):
+        events_qs = events_qs.filter(category=timeline_filter)
+    events_total = events_qs.count() if timeline_filter != "activities" else 0
+    events_qs = (
         events_qs.select_related("event_type", "recorded_by")
         .prefetch_related(
-            "provisions__instrument",
+            Prefetch("provisions", queryset=Provision.objects.select_related("instrument")),
             Prefetch(
                 "perpetrators",
                 queryset=Perpetrator.objects.select_related("institution", "person", "perpetrator_type"),
             ),
-            Prefetch("sources", queryset=Source.objects.select_related("document", "person", "reliability")),
+            Prefetch("sources", queryset=Source.objects.select_related("reliability")),
         )
         .order_by("-occurred_on", "-id")
     )
+    if timeline_filter == "activities":
+        events: list[Event] = []
+    else:
+        events = list(events_qs if show_all else events_qs[:TIMELINE_PAGE])
     case_type = ContentType.objects.get_for_model(Case)
     activity_ids = ActivityLink.objects.filter(content_type=case_type, object_id=str(case.pk)).values("activity_id")
     activities = list(
@@ -173,39 +207,31 @@ def dossier(*, user: Any, case: Case, timeline_filter: str = "") -> Dossier:
         .filter(pk__in=activity_ids)
         .order_by("-occurred_on", "-id")
     )
-    timeline: list[TimelineItem] = []
-    if timeline_filter in ("", "events", "reprisal", "procedural", "other"):
-        for event in events:
-            if timeline_filter in ("reprisal", "procedural", "other") and event.category != timeline_filter:
-                continue
-            timeline.append(TimelineItem("event", event.occurred_on, event, (event.occurred_on, 1, event.pk)))
+    timeline: list[TimelineItem] = [
+        TimelineItem("event", event.occurred_on, event, (event.occurred_on, 1, event.pk)) for event in events
+    ]
     if timeline_filter in ("", "activities"):
+        oldest_shown = events[-1].occurred_on if events and len(events) < events_total else None
         for activity in activities:
+            if oldest_shown is not None and activity.occurred_on < oldest_shown:
+                continue  # older than the events shown: it comes with "show all"
             timeline.append(
                 TimelineItem("activity", activity.occurred_on, activity, (activity.occurred_on, 0, activity.pk))
             )
     timeline.sort(key=lambda item: item.sort_key, reverse=True)
-
-    provisions: dict[str, tuple[Any, dict[str, Any]]] = {}
-    for event in events:
-        for provision in event.provisions.all():
-            instrument = provision.instrument
-            provisions.setdefault(instrument.code, (instrument, {}))[1][provision.code] = provision
-    by_instrument = [
-        (instrument, sorted(items.values(), key=lambda p: (p.order, p.code)))
-        for instrument, items in sorted(provisions.values(), key=lambda pair: pair[0].code)
-    ]
+    by_instrument = provisions_engaged(user=user, case=case)
     return Dossier(
         case=case,
         subjects=list(case.subjects.select_related("person")),
         events=events,
+        events_total=events_total,
         activities=activities,
         proceedings=list(
             case.proceedings.select_related("body", "stage", "prosecutor").prefetch_related(
                 "charges", "judges", "defence_counsel"
             )
         ),
-        documents=list(visible_records(user, case, case.documents.all()).select_related("uploaded_by")),
+        documents=list(visible_records(user, case, case.documents.all()).defer("text").select_related("uploaded_by")),
         access=list(case.access.select_related("user", "granted_by", "revoked_by").order_by("-granted_at")),
         shares=list(case.shares.select_related("partner", "granted_by").order_by("-granted_at")),
         risk_history=list(case.risk_assessments.select_related("assessed_by")),

@@ -130,28 +130,31 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
     services.case_viewed(actor=request.user, case=case)
     timeline_filter = request.GET.get("timeline", "")
-    dossier = selectors.dossier(user=request.user, case=case, timeline_filter=timeline_filter)
+    show_all = request.GET.get("all") == "1"
+    dossier = selectors.dossier(user=request.user, case=case, timeline_filter=timeline_filter, show_all=show_all)
     editable = can_edit_case(request.user, case)
     context = {
         "case": case,
         "dossier": dossier,
         "timeline_filter": timeline_filter,
+        "show_all": show_all,
         "can_edit": editable,
         "can_manage_access": can_manage_access(request.user, case),
         "sees_restricted": sees_restricted_records(request.user, case),
         "partner_view": is_partner_view(request.user, case),
-        "event_form": EventForm(
-            organisation=case.organisation,
-            user=request.user,
-            initial={"sensitivity": case.sensitivity, "occurred_on": timezone.localdate()},
-        )
-        if editable
-        else None,
         "document_form": DocumentForm(initial={"sensitivity": case.sensitivity}) if editable else None,
     }
     if is_htmx(request) and request.GET.get("part") == "timeline":
         return render(request, "cases/_timeline.html", context)
     return render(request, "cases/case_detail.html", context)
+
+
+def _fresh_event_form(request: HttpRequest, case: Case) -> EventForm:
+    return EventForm(
+        organisation=case.organisation,
+        user=request.user,
+        initial={"sensitivity": case.sensitivity, "occurred_on": timezone.localdate()},
+    )
 
 
 @organisation_required
@@ -183,11 +186,15 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/case_form.html", {"form": form, "case": case})
 
 
-@require_POST
 @organisation_required
 def event_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """The form (fetched when the editor opens it, to keep the dossier page light) and its submission."""
     case = selectors.case_get(user=request.user, pk=pk)
     _require_edit(request, case)
+    if request.method != "POST":
+        context = {"case": case, "event_form": _fresh_event_form(request, case), "can_edit": True}
+        template = "cases/_event_form.html" if is_htmx(request) else "cases/event_form_page.html"
+        return render(request, template, context)
     form = EventForm(request.POST, organisation=case.organisation, user=request.user)
     if form.is_valid():
         try:
@@ -197,11 +204,7 @@ def event_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             if is_htmx(request):
                 dossier = selectors.dossier(user=request.user, case=case)
-                fresh = EventForm(
-                    organisation=case.organisation,
-                    user=request.user,
-                    initial={"sensitivity": case.sensitivity, "occurred_on": timezone.localdate()},
-                )
+                fresh = _fresh_event_form(request, case)
                 context = {"case": case, "dossier": dossier, "event_form": fresh, "can_edit": True, "saved": True}
                 return render(request, "cases/_event_added.html", context)
             messages.success(request, _("The event was added to the timeline."))

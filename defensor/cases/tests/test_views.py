@@ -315,3 +315,28 @@ def test_publishing_the_name_without_consent_is_refused_on_the_page_and_keeps_th
     body = response.content.decode()
     assert "consented to publishing their name" in body and "Kept text" in body
     assert not hasattr(Case.objects.get(pk=world.internal_case.pk), "publication")
+
+
+def test_long_timelines_show_the_latest_events_and_offer_the_rest(world, monkeypatch):
+    from defensor.cases import selectors
+
+    monkeypatch.setattr(selectors, "TIMELINE_PAGE", 2)
+    for day in (1, 2, 3):
+        services.event_add(
+            actor=world.user("case_officer"),
+            case=world.internal_case,
+            title=f"Summons number {day}",
+            occurred_on=datetime.date(2017, 1, day),
+        )
+    client = world.personas.client("case_officer")
+    url = reverse("cases:detail", args=[world.internal_case.pk])
+    page = client.get(url).content.decode()
+    assert "Summons number 3" in page and "Summons number 1" not in page and "Show them all" in page
+    assert "Summons number 1" in client.get(url, {"all": "1"}).content.decode()
+
+
+def test_event_form_is_served_on_request(world):
+    url = reverse("cases:event_add", args=[world.internal_case.pk])
+    response = world.personas.client("case_officer").get(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and 'name="occurred_on"' in response.content.decode()
+    assert world.personas.client("volunteer").get(url).status_code == 403
