@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from defensor.cases.selectors import my_open_cases, next_hearings
+from defensor.monitoring.selectors import upcoming_hearings
 from defensor.core.decorators import organisation_required
 from defensor.core.models import ActivityKind
 from defensor.core.selectors import activity_counts_by_year, activity_recent
@@ -24,6 +25,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "recent": activity_recent(user=request.user, organisation=organisation),
         "by_year": by_year,
         "hearings": next_hearings(user=request.user, organisation=organisation),
+        "monitored": upcoming_hearings(user=request.user, organisation=organisation, days=30),
         "my_cases": my_open_cases(user=request.user, organisation=organisation),
     }
     return render(request, "reporting/dashboard.html", context)

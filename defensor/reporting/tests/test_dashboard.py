@@ -96,3 +96,19 @@ def test_hearings_of_a_confidential_case_stay_hidden_from_those_not_on_its_list(
     _case(personas, sensitivity="confidential", hearing_in_days=10)
     page = personas.client("volunteer").get(reverse("reporting:dashboard")).content.decode()
     assert "No hearing in the next three months." in page
+
+
+def test_dashboard_lists_an_observed_hearing_of_the_next_days(personas):
+    from django.utils import timezone
+
+    from defensor.monitoring import services as monitoring
+
+    case = _case(personas)
+    officer = personas.users["case_officer"]
+    from defensor.cases import services
+
+    proceeding = services.proceeding_add(actor=officer, case=case, kind="criminal", case_number="1-55/2017")
+    plan = monitoring.plan_create(actor=officer, proceeding=proceeding)
+    monitoring.hearing_add(actor=officer, plan=plan, scheduled_start=timezone.now() + datetime.timedelta(days=5))
+    page = personas.client("case_officer").get(reverse("reporting:dashboard")).content.decode()
+    assert "No observed hearing in the next 30 days." not in page
