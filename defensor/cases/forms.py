@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from defensor.accounts.models import Membership, Organisation
-from defensor.cases.models import Case, CaseSubject, Document, Event, Perpetrator, Proceeding, Programme
+from defensor.cases.models import Case, CaseSubject, DatePrecision, Document, Event, Perpetrator, Proceeding, Programme
 from defensor.core.iso import country_choices, language_choices
 from defensor.core.models import Sensitivity
 from defensor.directory.models import Institution, Person
@@ -22,8 +22,13 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def _blank(choices: list[tuple[str, str]], label: str = "—") -> list[tuple[str, str]]:
+def _blank(choices: Any, label: Any = "—") -> list[tuple[str, Any]]:
     return [("", label), *choices]
+
+
+def _field(form: forms.Form, name: str) -> Any:
+    """A form field with the attributes its class has (queryset, choices), for setting them per request."""
+    return form.fields[name]
 
 
 def members_who_edit(organisation: Organisation) -> Any:
@@ -85,8 +90,8 @@ class CaseForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = _blank(country_choices())
-        self.fields["lead"].queryset = members_who_edit(organisation)
+        _field(self, "country").choices = _blank(country_choices())
+        _field(self, "lead").queryset = members_who_edit(organisation)
 
     def clean_tags(self) -> list[str]:
         return [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()]
@@ -95,7 +100,7 @@ class CaseForm(forms.Form):
 class CaseOpenForm(CaseForm):
     risk_level = forms.ChoiceField(label=_("Risk level"), choices=Case.Risk.choices, initial=Case.Risk.UNKNOWN)
     risk_reason = forms.CharField(label=_("Why this risk level"), required=False, max_length=1000)
-    subject = forms.ModelChoiceField(label=_("Person at risk"), queryset=None, required=False)
+    subject = forms.ModelChoiceField(label=_("Person at risk"), queryset=Person.objects.none(), required=False)
     subject_role = forms.ChoiceField(
         label=_("Their role"), choices=CaseSubject.Role.choices, initial=CaseSubject.Role.LAWYER_AT_RISK
     )
@@ -103,7 +108,7 @@ class CaseOpenForm(CaseForm):
     def __init__(self, *args: Any, organisation: Organisation, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, organisation=organisation, **kwargs)
         self.fields.pop("closed_on")
-        self.fields["subject"].queryset = Person.objects.visible_to(user, organisation=organisation).order_by(
+        _field(self, "subject").queryset = Person.objects.visible_to(user, organisation=organisation).order_by(
             "name_latin", "name"
         )
 
@@ -116,7 +121,7 @@ class EventForm(forms.Form):
     occurred_on = forms.DateField(label=_("Date"), widget=DateInput())
     precision = forms.ChoiceField(
         label=_("Precision of the date"),
-        choices=Event._meta.get_field("precision").choices,  # type: ignore[misc]
+        choices=DatePrecision.choices,
         initial="day",
     )
     approximate = forms.BooleanField(label=_("The date is approximate"), required=False)
@@ -133,8 +138,12 @@ class EventForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    perpetrator_institution = forms.ModelChoiceField(label=_("Perpetrator: institution"), queryset=None, required=False)
-    perpetrator_person = forms.ModelChoiceField(label=_("Perpetrator: person"), queryset=None, required=False)
+    perpetrator_institution = forms.ModelChoiceField(
+        label=_("Perpetrator: institution"), queryset=Institution.objects.none(), required=False
+    )
+    perpetrator_person = forms.ModelChoiceField(
+        label=_("Perpetrator: person"), queryset=Person.objects.none(), required=False
+    )
     perpetrator_type = TermChoiceField(label=_("Perpetrator type"), queryset=None, required=False)
     involvement = forms.ChoiceField(
         label=_("Degree of involvement"), choices=Perpetrator.Involvement.choices, required=False
@@ -145,18 +154,18 @@ class EventForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["event_type"].queryset = Term.objects.filter(
+        _field(self, "event_type").queryset = Term.objects.filter(
             vocabulary__code__in=("reprisal_type", "proceeding_stage"), active=True
         ).order_by("vocabulary__order", "order", "code")
-        self.fields["perpetrator_type"].queryset = terms_of("perpetrator_type")
-        self.fields["source_reliability"].queryset = terms_of("source_reliability")
-        self.fields["perpetrator_institution"].queryset = Institution.objects.visible_to(
+        _field(self, "perpetrator_type").queryset = terms_of("perpetrator_type")
+        _field(self, "source_reliability").queryset = terms_of("source_reliability")
+        _field(self, "perpetrator_institution").queryset = Institution.objects.visible_to(
             user, organisation=organisation
         ).order_by("name")
-        self.fields["perpetrator_person"].queryset = Person.objects.visible_to(
+        _field(self, "perpetrator_person").queryset = Person.objects.visible_to(
             user, organisation=organisation
         ).order_by("name_latin", "name")
-        self.fields["country"].choices = _blank(country_choices(), str(_("Same as the case")))
+        _field(self, "country").choices = _blank(country_choices(), str(_("Same as the case")))
 
     def service_values(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -209,7 +218,7 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = _blank(language_choices())
+        _field(self, "language").choices = _blank(language_choices())
 
 
 class AccessGrantForm(forms.Form):
@@ -218,12 +227,12 @@ class AccessGrantForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = members_of(organisation)
+        _field(self, "user").queryset = members_of(organisation)
 
 
 class ShareForm(forms.Form):
-    partner = forms.ModelChoiceField(label=_("Partner organisation"), queryset=None)
-    consent = forms.ModelChoiceField(label=_("Consent it relies on"), queryset=None, required=False)
+    partner = forms.ModelChoiceField(label=_("Partner organisation"), queryset=Organisation.objects.none())
+    consent = forms.ModelChoiceField(label=_("Consent it relies on"), queryset=Person.objects.none(), required=False)
     override_reason = forms.CharField(
         label=_("Or: why share without recorded consent"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -235,8 +244,8 @@ class ShareForm(forms.Form):
         super().__init__(*args, **kwargs)
         from defensor.directory.models import Consent
 
-        self.fields["partner"].queryset = Organisation.objects.exclude(pk=case.organisation_id).order_by("name")
-        self.fields["consent"].queryset = Consent.objects.filter(
+        _field(self, "partner").queryset = Organisation.objects.exclude(pk=case.organisation_id).order_by("name")
+        _field(self, "consent").queryset = Consent.objects.filter(
             person__case_roles__case=case, scope="share_with_partner", withdrawn_on__isnull=True
         ).distinct()
 
@@ -248,19 +257,19 @@ class RiskForm(forms.Form):
 
 
 class SubjectForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=None)
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
     role = forms.ChoiceField(label=_("Role"), choices=CaseSubject.Role.choices)
 
     def __init__(self, *args: Any, organisation: Organisation, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.visible_to(user, organisation=organisation).order_by(
+        _field(self, "person").queryset = Person.objects.visible_to(user, organisation=organisation).order_by(
             "name_latin", "name"
         )
 
 
 class ProceedingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Proceeding.Kind.choices)
-    body = forms.ModelChoiceField(label=_("Court or body"), queryset=None, required=False)
+    body = forms.ModelChoiceField(label=_("Court or body"), queryset=Institution.objects.none(), required=False)
     case_number = forms.CharField(label=_("Case number"), max_length=100, required=False)
     stage = TermChoiceField(label=_("Stage"), queryset=None, required=False)
     started_on = forms.DateField(label=_("Started on"), widget=DateInput(), required=False)
@@ -268,18 +277,20 @@ class ProceedingForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Proceeding.Outcome.choices)
     sentence = forms.CharField(label=_("Sentence"), max_length=300, required=False)
     ended_on = forms.DateField(label=_("Ended on"), widget=DateInput(), required=False)
-    prosecutor = forms.ModelChoiceField(label=_("Prosecutor"), queryset=None, required=False)
-    judges = forms.ModelMultipleChoiceField(label=_("Judges"), queryset=None, required=False)
-    defence_counsel = forms.ModelMultipleChoiceField(label=_("Defence counsel"), queryset=None, required=False)
+    prosecutor = forms.ModelChoiceField(label=_("Prosecutor"), queryset=Person.objects.none(), required=False)
+    judges = forms.ModelMultipleChoiceField(label=_("Judges"), queryset=Person.objects.none(), required=False)
+    defence_counsel = forms.ModelMultipleChoiceField(
+        label=_("Defence counsel"), queryset=Person.objects.none(), required=False
+    )
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args: Any, organisation: Organisation, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = Person.objects.visible_to(user, organisation=organisation).order_by("name_latin", "name")
-        self.fields["body"].queryset = Institution.objects.visible_to(user, organisation=organisation).order_by("name")
-        self.fields["stage"].queryset = terms_of("proceeding_stage")
+        _field(self, "body").queryset = Institution.objects.visible_to(user, organisation=organisation).order_by("name")
+        _field(self, "stage").queryset = terms_of("proceeding_stage")
         for name in ("prosecutor", "judges", "defence_counsel"):
-            self.fields[name].queryset = people
+            _field(self, name).queryset = people
 
 
 class ChargeForm(forms.Form):
@@ -313,11 +324,11 @@ class CaseFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         from defensor.core.iso import country_name
 
-        self.fields["country"].choices = _blank(sorted(((c, country_name(c)) for c in countries), key=lambda p: p[1]))
-        self.fields["reprisal"].choices = _blank(
+        _field(self, "country").choices = _blank(sorted(((c, country_name(c)) for c in countries), key=lambda p: p[1]))
+        _field(self, "reprisal").choices = _blank(
             [(t.code, ("· " if t.parent_id else "") + t.label) for t in terms_of("reprisal_type")]
         )
-        self.fields["lead"].choices = _blank(
+        _field(self, "lead").choices = _blank(
             [(str(u.pk), u.full_name or u.email) for u in members_who_edit(organisation)]
         )
 
@@ -331,7 +342,7 @@ class PublicationForm(forms.Form):
         required=False,
         help_text=_("Only possible when every person in the case has consented to publishing their name."),
     )
-    fields = forms.MultipleChoiceField(
+    published_fields = forms.MultipleChoiceField(
         label=_("What may be published"),
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -49,7 +49,7 @@ class CaseQuerySet(VisibleQuerySet):
         if not viewable:
             return self.none()  # type: ignore[return-value]
         on_access_list = Exists(CaseAccess.objects.filter(case=OuterRef("pk"), user=user, revoked_at__isnull=True))
-        condition = Q()
+        condition: Any = Q()
         for org_id in viewable:
             if organisation is not None and org_id != getattr(organisation, "pk", organisation):
                 continue
@@ -105,7 +105,7 @@ class Case(OrgOwned):
     tags = models.JSONField(_("tags"), default=list, blank=True)
     related = models.ManyToManyField("self", blank=True, symmetrical=True, verbose_name=_("related cases"))
 
-    objects = CaseQuerySet.as_manager()
+    objects = CaseQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["-opened_on", "-id"]

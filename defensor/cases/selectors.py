@@ -50,7 +50,7 @@ class CaseFilters:
     sort: str = "opened"
 
 
-def case_list_visible_to(*, user: Any, organisation: Any, filters: CaseFilters | None = None) -> QuerySet[Case]:
+def case_list_visible_to(*, user: Any, organisation: Any, filters: CaseFilters | None = None) -> QuerySet[Any]:
     """The cases a user may see in the active organisation (and those partners shared with it)."""
     filters = filters or CaseFilters()
     shared_here = CaseShare.objects.filter(case=OuterRef("pk"), partner_id=organisation.pk, revoked_at__isnull=True)

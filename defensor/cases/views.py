@@ -75,7 +75,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         )
     cases = selectors.case_list_visible_to(user=request.user, organisation=organisation, filters=filters)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
+    query = urlencode([(k, str(v)) for k, v in request.GET.items() if k != "page" and v])
     context = {
         "form": form,
         "page": page,
@@ -268,7 +268,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/document_form_page.html", {"case": case, "document_form": form}, status=422)
 
 
-@organisation_required
+@organisation_required  # type: ignore[arg-type]
 def document_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     document = selectors.document_get(user=request.user, pk=pk)
     content = services.document_read(actor=request.user, document=document)
@@ -493,7 +493,7 @@ def publication_edit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "pseudonym": current.pseudonym,
             "use_real_name": current.use_real_name,
-            "fields": current.fields,
+            "published_fields": current.fields,
             "public_summary": current.public_summary,
         }
         if current
@@ -502,7 +502,15 @@ def publication_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PublicationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.publication_update(actor=request.user, case=case, **form.cleaned_data)
+            data = form.cleaned_data
+            services.publication_update(
+                actor=request.user,
+                case=case,
+                pseudonym=data["pseudonym"],
+                use_real_name=data["use_real_name"],
+                fields=data["published_fields"],
+                public_summary=data["public_summary"],
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:

@@ -59,7 +59,6 @@ Text = str | Promise
 Row = dict[str, str]
 
 
-
 # --- what apps describe -------------------------------------------------------------------
 
 

@@ -26,7 +26,9 @@ def test_invited_volunteer_enrols_a_second_factor_before_seeing_the_dashboard(se
     with page.expect_navigation():
         page.click("button:has-text('Send invitation')")
     assert len(mail.outbox) == 1
-    link = re.search(r"https?://\S+/invitation/\S+/", mail.outbox[0].body).group(0)  # type: ignore[union-attr]
+    match = re.search(r"https?://\S+/invitation/\S+/", str(mail.outbox[0].body))
+    assert match is not None
+    link = match.group(0)
     path = "/" + link.split("/", 3)[3]
 
     # The invitee, in a fresh browser: no account yet.

@@ -6,10 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from defensor.cases.selectors import my_open_cases, next_hearings
-from defensor.monitoring.selectors import upcoming_hearings
 from defensor.core.decorators import organisation_required
 from defensor.core.models import ActivityKind
 from defensor.core.selectors import activity_counts_by_year, activity_recent
+from defensor.monitoring.selectors import upcoming_hearings
 
 
 @organisation_required

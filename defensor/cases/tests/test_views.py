@@ -309,7 +309,7 @@ def test_publication_page_is_for_those_who_may_publish_and_edit(world):
 def test_publishing_the_name_without_consent_is_refused_on_the_page_and_keeps_the_input(world):
     response = world.personas.client("director").post(
         reverse("cases:publication", args=[world.internal_case.pk]),
-        {"pseudonym": "G. M.", "use_real_name": "on", "fields": ["summary"], "public_summary": "Kept text"},
+        {"pseudonym": "G. M.", "use_real_name": "on", "published_fields": ["summary"], "public_summary": "Kept text"},
     )
     assert response.status_code == 200
     body = response.content.decode()
