@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "defensor.cases",
     "defensor.recommendations",
     "defensor.monitoring",
+    "defensor.campaigns",
+    "defensor.public",
     "defensor.reporting",
 ]
 

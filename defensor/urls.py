@@ -12,6 +12,8 @@ urlpatterns = [
     path("app/cases/", include("defensor.cases.urls")),
     path("app/recommendations/", include("defensor.recommendations.urls")),
     path("app/monitoring/", include("defensor.monitoring.urls")),
+    path("app/campaigns/", include("defensor.campaigns.urls")),
+    path("act/", include("defensor.public.urls")),
     path("", include("defensor.monitoring.feed_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
