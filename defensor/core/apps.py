@@ -13,3 +13,7 @@ class CoreConfig(AppConfig):
 
         navigation.register(label=_("Import"), url_name="core:import_start", capability="edit", order=800)
         navigation.register(label=_("Audit log"), url_name="core:audit", capability="administer", order=920)
+
+        from defensor.core.tasks import register_periodic
+
+        register_periodic()

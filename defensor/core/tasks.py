@@ -10,6 +10,7 @@ import datetime
 from typing import Any
 
 from django.db import transaction
+from django.tasks import task
 from django.utils import timezone
 
 
@@ -29,3 +30,20 @@ def retry_later(task: Any, *args: Any, attempt: int, max_attempts: int = 6, **kw
     run_after = timezone.now() + datetime.timedelta(seconds=backoff_seconds(attempt))
     task.using(run_after=run_after).enqueue(*args, attempt=attempt + 1, **kwargs)
     return True
+
+
+@task()
+def expire_stale_imports(today: str = "") -> int:
+    """Erase the staged rows of imports left unfinished for a week; returns how many were cancelled."""
+    from defensor.core.imports import import_expire_stale
+
+    return import_expire_stale()
+
+
+def register_periodic() -> None:
+    """Housekeeping that core schedules for itself (see defensor.core.schedule)."""
+    from defensor.core import schedule
+
+    schedule.register(
+        "core.imports.expire_stale", expire_stale_imports, every=datetime.timedelta(days=1), at=datetime.time(3, 0)
+    )

@@ -171,3 +171,10 @@ def test_help_says_the_database_backend_has_no_schedules_of_its_own():
     from defensor.core.management.commands.scheduler import Command
 
     assert "has no schedules of its own" in Command.help
+
+
+def test_stale_imports_are_expired_daily_by_the_scheduler():
+    from defensor.core import schedule
+
+    entry = next(s for s in schedule.registered() if s.name == "core.imports.expire_stale")
+    assert entry.every.days == 1
