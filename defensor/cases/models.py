@@ -333,7 +333,9 @@ class Perpetrator(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(self.institution or self.person or self.perpetrator_type)
+        if self.institution or self.person:
+            return str(self.institution or self.person)
+        return self.perpetrator_type.label if self.perpetrator_type else ""
 
 
 class Source(models.Model):

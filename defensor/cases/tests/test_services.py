@@ -252,3 +252,19 @@ def test_confidential_event_in_an_internal_case_is_hidden_from_a_volunteer(world
     dossier = selectors.dossier(user=world.user("volunteer"), case=world.internal_case)
     assert dossier.events == []
     assert Event.objects.count() == 1
+
+
+def test_a_perpetrator_known_only_by_type_reads_as_the_type_label(world):
+    from defensor.cases.models import Perpetrator
+    from defensor.standards.models import Term, Vocabulary
+
+    vocabulary = Vocabulary.objects.create(code="perpetrator_type", name_en="Perpetrators", name_ru="Исполнители")
+    police = Term.objects.create(vocabulary=vocabulary, code="perp.state.police", label_en="Police", label_ru="Полиция")
+    event = services.event_add(
+        actor=world.user("case_officer"),
+        case=world.internal_case,
+        title="Beaten at the police station",
+        occurred_on=datetime.date(2016, 10, 6),
+        perpetrators=[{"perpetrator_type": police}],
+    )
+    assert str(Perpetrator.objects.get(event=event)) == "Police"
