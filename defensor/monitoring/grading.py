@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 SCALE_TO_VERIFY = True
 
@@ -62,7 +63,13 @@ def warnings_for(*, grade: Any, confirmed_values: Iterable[str], unconfirmed: in
         found.append(GradeWarning(code, str(message)))
 
     if letter == "A" and violations:
-        warn("a_with_violation", _("Grade A, but %(n)s violation(s) are recorded.") % {"n": violations})
+        warn(
+            "a_with_violation",
+            ngettext(
+                "Grade A, but %(n)s violation is recorded.", "Grade A, but %(n)s violations are recorded.", violations
+            )
+            % {"n": violations},
+        )
     if letter == "B" and not violations:
         warn("b_without_violation", _("Grade B means some violation, but no violation is recorded."))
     if letter == "B" and impact:
@@ -82,5 +89,13 @@ def warnings_for(*, grade: Any, confirmed_values: Iterable[str], unconfirmed: in
     if grade.serious_violation and "serious_violation" not in values:
         warn("flag_without_finding", _("The grade is flagged as a serious violation, but no finding says so."))
     if unconfirmed:
-        warn("unconfirmed", _("%(n)s proposed finding(s) are not confirmed yet.") % {"n": unconfirmed})
+        warn(
+            "unconfirmed",
+            ngettext(
+                "%(n)s proposed finding is not confirmed yet.",
+                "%(n)s proposed findings are not confirmed yet.",
+                unconfirmed,
+            )
+            % {"n": unconfirmed},
+        )
     return found

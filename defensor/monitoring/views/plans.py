@@ -249,7 +249,7 @@ def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, _("%(name)s assigned.") % {"name": data["user"].get_full_name()})
+            messages.success(request, _("Added to the plan: %(name)s.") % {"name": data["user"].get_full_name()})
             return redirect("monitoring:plan", pk=plan.pk)
     return render(request, "monitoring/assignment_form.html", {"form": form, "plan": plan})
 
