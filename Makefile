@@ -61,7 +61,7 @@ messages-check: install-dev
 	$(MANAGE) translations check
 
 e2e: install-dev messages
-	$(RUN) pytest -m e2e -p no:cacheprovider -o addopts="-p defensor.testing_env --strict-markers -q" defensor/e2e
+	$(RUN) pytest -m e2e -p no:cacheprovider -o addopts="-p defensor.testing_env -p defensor.e2e.fixtures --strict-markers -q" defensor
 
 clean-demo:
 	rm -rf var

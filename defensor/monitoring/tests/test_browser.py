@@ -6,14 +6,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from defensor.e2e.conftest import browser, phone_session  # noqa: F401 - the e2e fixtures
 from defensor.monitoring import services
 from defensor.monitoring.models import Observation
 
 pytestmark = pytest.mark.e2e
 
 
-def test_the_observer_fills_a_section_on_a_phone_and_it_autosaves(phone_session, world):  # noqa: F811
+def test_the_observer_fills_a_section_on_a_phone_and_it_autosaves(phone_session, world):
     observation = services.observation_start(actor=world.observer, hearing=world.hearing)
     phone_session.sign_in(world.observer)
     phone_session.goto(f"/app/monitoring/observations/{observation.pk}/section/C/")
@@ -32,7 +31,7 @@ def test_the_observer_fills_a_section_on_a_phone_and_it_autosaves(phone_session,
     phone_session.screenshot("monitoring-observation-phone")
 
 
-def test_answers_typed_offline_come_back_after_a_reload(phone_session, world):  # noqa: F811
+def test_answers_typed_offline_come_back_after_a_reload(phone_session, world):
     observation = services.observation_start(actor=world.observer, hearing=world.hearing)
     phone_session.sign_in(world.observer)
     url = f"/app/monitoring/observations/{observation.pk}/section/M/"

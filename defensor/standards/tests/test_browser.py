@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from defensor.core.testing import make_member, make_organisation
-from defensor.e2e.conftest import browser, phone_session, session  # noqa: F401 - the e2e fixtures
 from defensor.standards.loader import load
 
 pytestmark = pytest.mark.e2e
@@ -18,7 +17,7 @@ def volunteer(transactional_db):  # type: ignore[no-untyped-def]
     return make_member(organisation, "volunteer", email="volunteer@ji.test")
 
 
-def test_catalogue_search_updates_the_results_as_you_type(session, volunteer):  # noqa: F811
+def test_catalogue_search_updates_the_results_as_you_type(session, volunteer):
     session.sign_in(volunteer)
     session.goto("/app/standards/")
     session.assert_accessible()
@@ -28,7 +27,7 @@ def test_catalogue_search_updates_the_results_as_you_type(session, volunteer):  
     session.screenshot("standards-catalogue-search")
 
 
-def test_provision_and_vocabulary_pages_are_accessible(session, volunteer):  # noqa: F811
+def test_provision_and_vocabulary_pages_are_accessible(session, volunteer):
     session.sign_in(volunteer)
     for path in (
         "/app/standards/instruments/BPRL/",
@@ -42,7 +41,7 @@ def test_provision_and_vocabulary_pages_are_accessible(session, volunteer):  # n
     assert session.page.locator(".badge.to-verify").first.is_visible()
 
 
-def test_provision_page_fits_a_phone(phone_session, volunteer):  # noqa: F811
+def test_provision_page_fits_a_phone(phone_session, volunteer):
     phone_session.sign_in(volunteer)
     phone_session.goto("/app/standards/provisions/COE-LAWYERS-2025-protection/")
     width = phone_session.page.evaluate("document.documentElement.scrollWidth")

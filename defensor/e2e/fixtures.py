@@ -1,7 +1,10 @@
 """Browser tests: Playwright drives the system's Chromium against a live Defensor server.
 
-Run with `make e2e`. Chromium comes from the operating system's package (never downloaded
-by Playwright); set DEFENSOR_CHROMIUM to use another binary.
+A pytest plugin (loaded with `-p defensor.e2e.fixtures`, as pyproject and `make e2e` do) so that
+the fixtures exist once for the whole run, whichever folder a browser test lives in: Playwright's
+sync API allows only one instance per process. Run with `make e2e`. Chromium comes from the
+operating system's package (never downloaded by Playwright); set DEFENSOR_CHROMIUM to use another
+binary.
 """
 
 from __future__ import annotations
@@ -10,11 +13,11 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from defensor.e2e.browser import BrowserSession
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -50,8 +53,10 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def session(browser: Browser, live_server, transactional_db) -> Iterator[BrowserSession]:  # type: ignore[no-untyped-def]
+def session(browser: Browser, live_server, transactional_db) -> Iterator[Any]:  # type: ignore[no-untyped-def]
     """A fresh browser context on a desktop viewport; it fails the test on any console error (CSP included)."""
+    from defensor.e2e.browser import BrowserSession  # imports models: only once Django is set up
+
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -62,8 +67,10 @@ def session(browser: Browser, live_server, transactional_db) -> Iterator[Browser
 
 
 @pytest.fixture
-def phone_session(browser: Browser, live_server, transactional_db) -> Iterator[BrowserSession]:  # type: ignore[no-untyped-def]
+def phone_session(browser: Browser, live_server, transactional_db) -> Iterator[Any]:  # type: ignore[no-untyped-def]
     """The same on a phone (390 × 844, touch)."""
+    from defensor.e2e.browser import BrowserSession
+
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True, locale="en-GB"
     )
