@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
