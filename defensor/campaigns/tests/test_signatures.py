@@ -1,0 +1,150 @@
+"""The signature services: add (with a blind index), confirm, unsign, count, erase."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from defensor.campaigns.models import Campaign, Signature
+from defensor.campaigns.signatures import (
+    SignatureClosed,
+    email_index,
+    signature_add,
+    signature_confirm,
+    signature_count,
+    signature_unsign,
+    signature_unsign_token_issue,
+    signatures_erase_after_retention,
+    token_hash,
+)
+from defensor.core.models import AuditEntry
+from defensor.core.testing import Personas
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def campaign(personas: Personas) -> Campaign:
+    return Campaign.objects.create(
+        organisation=personas.organisation,
+        slug="release-now",
+        title_en="Release now",
+        ask_en="Release the lawyer.",
+        status=Campaign.Status.LIVE,
+        created_by=personas.users["director"],
+    )
+
+
+def _add(campaign: Campaign, email: str = "signer@example.org") -> object:
+    return signature_add(
+        campaign=campaign,
+        name="A Signer",
+        email=email,
+        profession="lawyer",
+        bar_association="Bar of Paris",
+        country="fr",
+        language="en",
+        consent_letter=True,
+        consent_updates=False,
+    )
+
+
+def test_add_stores_a_pending_signature_with_the_blind_index(campaign: Campaign) -> None:
+    added = _add(campaign)
+    signature = Signature.objects.get()
+    assert added.created  # type: ignore[attr-defined]
+    assert signature.status == Signature.Status.PENDING
+    assert signature.email_index == email_index(campaign=campaign, email="SIGNER@example.org ")
+    assert signature.country == "FR"
+
+
+def test_only_token_hashes_are_stored(campaign: Campaign) -> None:
+    added = _add(campaign)
+    signature = Signature.objects.get()
+    assert signature.confirm_token_hash == token_hash(added.confirm_token)  # type: ignore[attr-defined]
+    assert added.confirm_token not in signature.confirm_token_hash  # type: ignore[attr-defined]
+
+
+def test_the_blind_index_differs_between_campaigns(campaign: Campaign, personas: Personas) -> None:
+    other = Campaign.objects.create(
+        organisation=personas.organisation,
+        slug="other",
+        title_en="Other",
+        ask_en="Other",
+        status=Campaign.Status.LIVE,
+        created_by=personas.users["director"],
+    )
+    assert email_index(campaign=campaign, email="a@example.org") != email_index(campaign=other, email="a@example.org")
+
+
+def test_the_same_email_twice_is_one_signature(campaign: Campaign) -> None:
+    _add(campaign)
+    again = _add(campaign, email=" Signer@Example.ORG")
+    assert not again.created  # type: ignore[attr-defined]
+    assert again.needs_email  # type: ignore[attr-defined]
+    assert Signature.objects.count() == 1
+
+
+def test_a_campaign_that_is_not_live_takes_no_signature(campaign: Campaign) -> None:
+    campaign.status = Campaign.Status.PAUSED
+    campaign.save()
+    with pytest.raises(SignatureClosed):
+        _add(campaign)
+    assert not Signature.objects.exists()
+
+
+def test_pending_signatures_do_not_count_and_confirmed_ones_do(campaign: Campaign) -> None:
+    added = _add(campaign)
+    assert signature_count(campaign=campaign) == 0
+    signature_confirm(campaign=campaign, token=added.confirm_token)  # type: ignore[attr-defined]
+    assert signature_count(campaign=campaign) == 1
+
+
+def test_a_withdrawn_signature_no_longer_counts(campaign: Campaign) -> None:
+    added = _add(campaign)
+    signature_confirm(campaign=campaign, token=added.confirm_token)  # type: ignore[attr-defined]
+    signature_unsign(campaign=campaign, token=added.unsign_token)  # type: ignore[attr-defined]
+    assert signature_count(campaign=campaign) == 0
+    assert not Signature.objects.filter(status=Signature.Status.CONFIRMED).exists()
+
+
+def test_a_token_of_another_campaign_confirms_nothing(campaign: Campaign, personas: Personas) -> None:
+    added = _add(campaign)
+    other = Campaign.objects.create(
+        organisation=personas.organisation, slug="x", title_en="X", ask_en="X", created_by=personas.users["director"]
+    )
+    assert signature_confirm(campaign=other, token=added.confirm_token) is None  # type: ignore[attr-defined]
+
+
+def test_a_new_unsign_token_replaces_the_old_one(campaign: Campaign) -> None:
+    added = _add(campaign)
+    signature = Signature.objects.get()
+    fresh = signature_unsign_token_issue(signature=signature)
+    assert signature_unsign(campaign=campaign, token=added.unsign_token) is None  # type: ignore[attr-defined]
+    assert signature_unsign(campaign=campaign, token=fresh) is not None
+
+
+def test_audit_entries_carry_no_personal_data(campaign: Campaign) -> None:
+    added = _add(campaign)
+    signature_confirm(campaign=campaign, token=added.confirm_token)  # type: ignore[attr-defined]
+    entries = AuditEntry.objects.filter(action__startswith="campaigns.signature.")
+    assert entries.count() == 2
+    text = " ".join(str(entry.changes) + entry.actor_label for entry in entries)
+    assert "signer" not in text.lower()
+    assert "Paris" not in text
+
+
+def test_erase_keeps_confirmed_counted_and_withdrawn_uncounted(campaign: Campaign) -> None:
+    kept = _add(campaign, "kept@example.org")
+    gone = _add(campaign, "gone@example.org")
+    for added in (kept, gone):
+        signature_confirm(campaign=campaign, token=added.confirm_token)  # type: ignore[attr-defined]
+    signature_unsign(campaign=campaign, token=gone.unsign_token)  # type: ignore[attr-defined]
+    campaign.status = Campaign.Status.CLOSED
+    campaign.closed_at = timezone.now() - datetime.timedelta(days=campaign.retention_days + 2)
+    campaign.save()
+    assert signatures_erase_after_retention(today=timezone.localdate()) == 2
+    assert signature_count(campaign=campaign) == 1
+    assert signatures_erase_after_retention(today=timezone.localdate()) == 0

@@ -1,0 +1,77 @@
+"""The sign-on form: what the signer types, plus three defences (honeypot, fill time, proof of work)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django import forms
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+from defensor.campaigns.models import Signature
+from defensor.core.iso import country_choices, country_codes
+
+MIN_FILL_SECONDS = 3
+MAX_FORM_AGE_SECONDS = 24 * 3600
+FORM_SALT = "defensor.public.signon.started"
+
+
+def started_token(slug: str) -> str:
+    """A signed note of when the form was shown, and for which campaign."""
+    return signing.dumps({"c": slug, "t": time.time()}, salt=FORM_SALT, compress=False)
+
+
+def seconds_since_start(token: str, slug: str) -> float | None:
+    """How long ago the form was shown, or None when the note is missing, forged or stale."""
+    try:
+        data = signing.loads(token, salt=FORM_SALT, max_age=MAX_FORM_AGE_SECONDS)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("c") != slug or not isinstance(data.get("t"), (int, float)):
+        return None
+    return time.time() - float(data["t"])
+
+
+class SignOnForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    profession = forms.ChoiceField(
+        label=_("Profession"), choices=Signature.Profession.choices, widget=forms.RadioSelect
+    )
+    bar_association = forms.CharField(
+        label=_("Bar association"), max_length=200, required=False, help_text=_("If you are a lawyer.")
+    )
+    # Validated against the ISO list; its 250 options are only built when the form is shown.
+    country = forms.CharField(label=_("Country"), required=False, max_length=2, widget=forms.Select)
+    email = forms.EmailField(
+        label=_("Email"), max_length=254, help_text=_("We send you a link to confirm your signature.")
+    )
+    consent_letter = forms.BooleanField(label=_("Put my name on the letter"), required=False)
+    consent_updates = forms.BooleanField(label=_("Keep me informed about this case by email"), required=False)
+    # Left empty by people (hidden by CSS, skipped by keyboard and screen readers); bots fill it.
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    started = forms.CharField(widget=forms.HiddenInput)
+    # The proof of work arrives as "altcha", a field the widget adds to the form itself.
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        self.fields["name"].widget.attrs.update({"autocomplete": "name"})
+        self.fields["email"].widget.attrs.update({"autocomplete": "email"})
+        self.fields["country"].widget.attrs.update({"autocomplete": "country"})
+
+    def show_countries(self) -> SignOnForm:
+        widget = self.fields["country"].widget
+        assert isinstance(widget, forms.Select)
+        widget.choices = [("", "—"), *country_choices()]
+        return self
+
+    def clean_country(self) -> str:
+        code = str(self.cleaned_data.get("country") or "").upper()
+        if code and code not in country_codes():
+            raise forms.ValidationError(_("Choose a country from the list."))
+        return code
+
+    @property
+    def is_bot_trap_filled(self) -> bool:
+        return bool((self.data.get("website") or "").strip())

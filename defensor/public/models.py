@@ -1,0 +1,19 @@
+"""What the public site remembers: the proof-of-work challenges already used (until they expire).
+
+A table rather than the cache: Django's database cache culls entries when it holds more than
+a few hundred, which under load would forget used challenges and let them be replayed. Here a
+replay is a unique-constraint violation, in the same transaction as the signature it paid for.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class UsedChallenge(models.Model):
+    # SHA-256 of the challenge's signature: nothing about the visitor.
+    digest = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"used challenge {self.digest[:12]}"

@@ -1,0 +1,179 @@
+"""The public sign-on pages under /act/: no login, no back-office layout, nothing from another origin.
+
+The sign-on POST is exempt from CSRF: there is no session or account to ride on, the embedded
+form lives in partner sites' frames (where the browser withholds our cookies), and each sign-on
+is paid for with a single-use proof of work and confirmed from the signer's mailbox.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.csp import CSP
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from defensor.campaigns.models import Campaign
+from defensor.campaigns.signatures import signature_confirm, signature_count, signature_for_token, signature_unsign
+from defensor.core.middleware import client_ip
+from defensor.public import proof_of_work, rate_limits
+from defensor.public.forms import MIN_FILL_SECONDS, SignOnForm, seconds_since_start, started_token
+from defensor.public.selectors import campaign_public, campaign_public_cases
+from defensor.public.services import ChallengeReused, signon_submit
+
+PAGE = "public/base.html"
+FRAME = "public/embed_base.html"
+
+
+def _language() -> str:
+    return (get_language() or "en").split("-")[0]
+
+
+def _embed_policy(campaign: Campaign) -> dict[str, Any]:
+    origins = [origin for origin in campaign.embed_origins or [] if isinstance(origin, str) and origin]
+    return {**settings.SECURE_CSP, "frame-ancestors": origins or [CSP.NONE]}
+
+
+def _page(
+    request: HttpRequest,
+    campaign: Campaign,
+    *,
+    embed: bool,
+    form: SignOnForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    if form is None:
+        form = SignOnForm(initial={"started": started_token(campaign.slug)})
+    context = {
+        "campaign": campaign,
+        "layout": FRAME if embed else PAGE,
+        "embed": embed,
+        "cases": [] if embed else campaign_public_cases(campaign=campaign),
+        "count": signature_count(campaign=campaign) if campaign.show_count else None,
+        "form": form.show_countries(),
+        "error": error,
+        "form_action": request.path,
+    }
+    response = render(request, "public/signon.html", context, status=status)
+    if embed:
+        response._csp_config = _embed_policy(campaign)  # type: ignore[attr-defined]
+    return response
+
+
+def _answer(
+    request: HttpRequest, campaign: Campaign, template: str, *, embed: bool, status: int = 200, **extra: Any
+) -> HttpResponse:
+    context = {"campaign": campaign, "layout": FRAME if embed else PAGE, "embed": embed, **extra}
+    response = render(request, template, context, status=status)
+    if embed:
+        response._csp_config = _embed_policy(campaign)  # type: ignore[attr-defined]
+    return response
+
+
+def _sign_on(request: HttpRequest, slug: str, *, embed: bool) -> HttpResponse:
+    campaign = campaign_public(slug=slug)
+    if request.method != "POST":
+        return _page(request, campaign, embed=embed)
+    if not campaign.is_open_for_signatures:
+        return _page(request, campaign, embed=embed, status=409)
+    address = client_ip(request)
+    limited = not rate_limits.is_exempt(address)
+    too_many = _("Too many signatures were sent from here in a short time. Please try again later.")
+    if limited and not rate_limits.hit(rate_limits.PER_ADDRESS, address or "unknown"):
+        return _page(request, campaign, embed=embed, form=SignOnForm(request.POST), error=str(too_many), status=429)
+    form = SignOnForm(request.POST)
+    if not form.is_valid():
+        return _page(request, campaign, embed=embed, form=form, status=400)
+    if form.is_bot_trap_filled:
+        # Answered like a success, so that the robot learns nothing; nothing is stored.
+        return _answer(request, campaign, "public/check_email.html", embed=embed)
+    elapsed = seconds_since_start(form.cleaned_data["started"], campaign.slug)
+    if elapsed is None or elapsed < MIN_FILL_SECONDS:
+        message = _("The form was sent too quickly, or the page is too old. Please check your details and send again.")
+        resubmitted = request.POST.copy()
+        resubmitted["started"] = started_token(campaign.slug)
+        refreshed = SignOnForm(resubmitted)
+        refreshed.is_valid()
+        return _page(request, campaign, embed=embed, form=refreshed, error=str(message), status=400)
+    proof = proof_of_work.payload_verify(request.POST.get("altcha", ""))
+    if not proof.ok:
+        return _page(request, campaign, embed=embed, form=form, error=proof.message, status=400)
+    if limited and not rate_limits.hit(rate_limits.PER_EMAIL, form.cleaned_data["email"].strip().casefold()):
+        return _page(request, campaign, embed=embed, form=form, error=str(too_many), status=429)
+    data = form.cleaned_data
+    try:
+        signon_submit(
+            campaign=campaign,
+            proof=proof,
+            name=data["name"],
+            email=data["email"],
+            profession=data["profession"],
+            bar_association=data["bar_association"],
+            country=data["country"],
+            language=_language(),
+            consent_letter=data["consent_letter"],
+            consent_updates=data["consent_updates"],
+        )
+    except ChallengeReused:
+        message = _("This anti-spam check was already used. Please wait for a new one and send again.")
+        return _page(request, campaign, embed=embed, form=form, error=str(message), status=400)
+    # Committed: only now is the signer told to check their email.
+    return _answer(request, campaign, "public/check_email.html", embed=embed)
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def signon(request: HttpRequest, slug: str) -> HttpResponse:
+    return _sign_on(request, slug, embed=False)
+
+
+@csrf_exempt
+@never_cache
+@xframe_options_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def embed(request: HttpRequest, slug: str) -> HttpResponse:
+    return _sign_on(request, slug, embed=True)
+
+
+@never_cache
+@require_GET
+def challenge(request: HttpRequest, slug: str) -> JsonResponse:
+    campaign_public(slug=slug)
+    return JsonResponse(proof_of_work.challenge_create(), headers={"X-Robots-Tag": "noindex"})
+
+
+def _token_page(request: HttpRequest, slug: str, token: str, *, purpose: str) -> HttpResponse:
+    """GET shows a button and changes nothing (mail scanners open links); POST acts."""
+    campaign = campaign_public(slug=slug)
+    template = f"public/{purpose}.html"
+    if request.method == "POST":
+        action = signature_confirm if purpose == "confirm" else signature_unsign
+        signature = action(campaign=campaign, token=token)
+        if signature is None:
+            return _answer(request, campaign, "public/link_invalid.html", embed=False, status=404)
+        return _answer(request, campaign, template, embed=False, done=True, signature=signature)
+    signature = signature_for_token(campaign=campaign, token=token, purpose=purpose)
+    if signature is None:
+        return _answer(request, campaign, "public/link_invalid.html", embed=False, status=404)
+    return _answer(request, campaign, template, embed=False, done=False, signature=signature)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    return _token_page(request, slug, token, purpose="confirm")
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsign(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    return _token_page(request, slug, token, purpose="unsign")
