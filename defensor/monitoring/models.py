@@ -7,7 +7,8 @@ letter can endanger people, so they are encrypted at rest. The questionnaire is 
 data: shipped versions belong to no organisation, drafts made in the UI to the organisation
 that made them; a published version never changes (`QuestionnaireFrozen`).
 
-A `TrialReport` (later) hangs off `MonitoringPlan` next to `Finding` and `TrialGrade`.
+A `TrialReport` hangs off `MonitoringPlan` next to `Finding` and `TrialGrade`, one per language,
+with every state it was in kept as a `ReportVersion`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from defensor.core.fields import EncryptedJSONField, EncryptedTextField
-from defensor.core.models import OrgOwned, TimeStamped
+from defensor.core.models import OrgOwned, SensitivityField, TimeStamped
 from defensor.core.permissions import VisibleQuerySet
 from defensor.standards.models import localised
 
@@ -566,3 +567,112 @@ class CalendarFeed(TimeStamped):
 
     def __str__(self) -> str:
         return f"feed of {self.user_id}"
+
+
+# ------------------------------------------------------------------ trial report
+
+
+class ReportQuerySet(VisibleQuerySet):
+    def visible_to(self, user: Any, *, organisation: Any = None) -> ReportQuerySet:
+        """Visible when its plan is (so when its case is), and when its own sensitivity allows."""
+        plans = MonitoringPlan.objects.visible_to(user, organisation=organisation)
+        visible = super().visible_to(user, organisation=organisation)
+        return visible.filter(plan__in=plans.values("pk"))  # type: ignore[return-value]
+
+
+class TrialReport(OrgOwned):
+    """The report on a monitored trial, in one language: generated, edited, approved, published.
+
+    `sections` is a list of {key, heading, level, text, notes, generated, edited}: the generator
+    fills `generated` and `text`; an editor changes `text` (and `edited` becomes true), and
+    regenerating keeps edited texts unless asked to overwrite them. `recommendations` are those
+    the report makes ({text, addressee, priority, due_on, made}); publishing turns each into a
+    `recommendations.Recommendation` whose source is this report (`made` then holds its id).
+    Every state the report was in is kept as a `ReportVersion`: nothing is lost.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        APPROVED = "approved", _("Approved")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    plan = models.ForeignKey(MonitoringPlan, on_delete=models.PROTECT, related_name="reports")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    # The title can carry the defendant's name: encrypted like the sections.
+    title = EncryptedTextField(_("title"))
+    sections: Any = EncryptedJSONField(_("sections"), default=list, blank=True)
+    recommendations: Any = EncryptedJSONField(_("recommendations"), default=list, blank=True)
+    sensitivity = SensitivityField()
+    dated = models.DateField(_("date of the report"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    generated_at = models.DateTimeField(_("generated"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawal_reason = EncryptedTextField(_("reason for the withdrawal"), blank=True)
+
+    objects = ReportQuerySet.as_manager()  # type: ignore[misc]
+
+    class Meta:
+        ordering = ["plan", "language"]
+        constraints = [models.UniqueConstraint(fields=["plan", "language"], name="one_report_per_plan_and_language")]
+        verbose_name = _("trial report")
+        verbose_name_plural = _("trial reports")
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+    @property
+    def case(self) -> Any:
+        return self.plan.proceeding.case
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.IN_REVIEW)
+
+    def section(self, key: str) -> dict[str, Any] | None:
+        return next((s for s in self.sections or [] if s.get("key") == key), None)
+
+
+class ReportEvent(models.TextChoices):
+    GENERATED = "generated", _("Generated")
+    EDITED = "edited", _("Edited")
+    SUBMITTED = "submitted", _("Sent for review")
+    RETURNED = "returned", _("Back to draft")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ReportVersion(models.Model):
+    """One state of a report, kept when it was generated, edited or changed status. Rows are only added."""
+
+    report = models.ForeignKey(TrialReport, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=12, choices=TrialReport.Status.choices)
+    event = models.CharField(_("what happened"), max_length=20, choices=ReportEvent.choices)
+    title = EncryptedTextField(_("title"), key_owner="organisation_id")
+    sections: Any = EncryptedJSONField(_("sections"), default=list, key_owner="organisation_id")
+    recommendations: Any = EncryptedJSONField(_("recommendations"), default=list, key_owner="organisation_id")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} v{self.version} {self.event}"
+
+    @property
+    def organisation_id(self) -> int:
+        return self.report.organisation_id

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from defensor.monitoring.views import analytics, findings, observations, plans, questionnaires
+from defensor.monitoring.views import analytics, findings, observations, plans, questionnaires, reports
 
 app_name = "monitoring"
 
@@ -41,4 +41,16 @@ urlpatterns = [
     path("questions/<int:pk>/delete/", questionnaires.question_delete, name="question_delete"),
     path("analytics/", analytics.findings_analytics, name="analytics"),
     path("calendar/", analytics.calendar_feed, name="calendar"),
+    path("<int:pk>/reports/", reports.plan_reports, name="plan_reports"),
+    path("<int:pk>/report/generate/", reports.report_generate, name="report_generate"),
+    path("reports/<int:pk>/", reports.report_detail, name="report"),
+    path("reports/<int:pk>/sections/<str:key>/", reports.report_section, name="report_section"),
+    path("reports/<int:pk>/recommendations/", reports.report_recommendation_add, name="report_recommendation_add"),
+    path(
+        "reports/<int:pk>/recommendations/<str:entry>/remove/",
+        reports.report_recommendation_remove,
+        name="report_recommendation_remove",
+    ),
+    path("reports/<int:pk>/step/<str:step>/", reports.report_step, name="report_step"),
+    path("reports/<int:pk>/render/", reports.report_render, name="report_render"),
 ]
