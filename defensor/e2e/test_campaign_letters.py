@@ -95,3 +95,17 @@ def test_staff_render_the_letters_and_download_them(session, campaign):
     assert "Dear Prosecutor General," in text
     assert "Anna de Wit" in text
     assert "Ivan Petrov" in text
+
+
+def test_the_letter_editor_previews_as_the_user_types(session, campaign):
+    officer, campaign = campaign
+    page = session.page
+    session.sign_in(officer)
+    session.goto(f"/app/campaigns/{campaign.pk}/letter/")
+    session.assert_accessible()
+    page.fill("textarea[name=body]", "")
+    page.locator("textarea[name=body]").press_sequentially("{{ salutation }} We ask for his release.")
+    preview = page.locator("#letter-preview")
+    preview.get_by_text("Dear Prosecutor General, We ask for his release.").wait_for()
+    page.locator("textarea[name=body]").press_sequentially(" {{ nonsense }}")
+    preview.get_by_text("Unknown merge fields").wait_for()
