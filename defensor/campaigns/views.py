@@ -85,7 +85,10 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "jobs": [(job, render_job_can_download(user=request.user, job=job)) for job in jobs],
         "render_form": RenderForm(),
         "send_form": SendEmailForm(),
-        "cases": campaign.cases.all() if campaign.organisation_id == _organisation(request).pk else [],
+        # Only the cases this user may see: a campaign can be for a confidential case.
+        "cases": Case.objects.visible_to(request.user).filter(campaigns=campaign)
+        if campaign.organisation_id == _organisation(request).pk
+        else [],
     }
     return render(request, "campaigns/detail.html", context)
 

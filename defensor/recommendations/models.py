@@ -11,8 +11,9 @@ confidential records), and further: a recommendation tied to a case exists only 
 those who may see that case, and one addressed to an institution exists only for those
 who may see that institution.
 
-The text of a recommendation is plain: recommendations are published. What was done
-about it (a follow-up's description) can name the people met, and is encrypted.
+The text of a recommendation and what was done about it (a follow-up's description, which
+can name the people met) are encrypted at rest like all free text of the organisation; a
+published report shows the text because its author chose to publish it.
 """
 
 from __future__ import annotations

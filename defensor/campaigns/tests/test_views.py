@@ -267,3 +267,32 @@ def test_detail_shows_sent_updates_and_the_letters_job(world):
     page = world.personas.client("case_officer").get(url("detail", world.campaign)).content.decode()
     assert "sent on" in page
     assert 'class="render-job"' in page
+
+
+def test_campaign_page_names_only_the_cases_the_reader_may_see(db):
+    import datetime
+
+    from django.urls import reverse
+
+    from defensor.campaigns.models import Campaign
+    from defensor.cases import services as cases
+    from defensor.core.testing import build_personas
+
+    personas = build_personas()
+    officer = personas.users["case_officer"]
+    secret = cases.case_open(
+        actor=officer,
+        organisation=personas.organisation,
+        title="Hidden",
+        country="TM",
+        lead=officer,
+        sensitivity="confidential",
+        opened_on=datetime.date(2017, 1, 5),
+    )
+    campaign = Campaign.objects.create(
+        organisation=personas.organisation, slug="hidden-case", title_en="Letters", ask_en="Release", created_by=officer
+    )
+    campaign.cases.add(secret)
+    page = personas.client("volunteer").get(reverse("campaigns:detail", args=[campaign.pk]))
+    assert page.status_code == 200
+    assert secret.reference not in page.content.decode()
