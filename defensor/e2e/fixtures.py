@@ -52,7 +52,29 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def session(browser: Browser, live_server, transactional_db) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+def reference_data(transactional_db) -> None:  # type: ignore[no-untyped-def]
+    """The reference data the migrations load (standards catalogue, questionnaire v1).
+
+    Browser tests run in transactions that are flushed afterwards, and the flush empties the
+    tables the data migrations filled: load them again, as the migrations do (both loaders
+    are idempotent).
+    """
+    from defensor.monitoring import questionnaire_file, services
+    from defensor.monitoring.models import Questionnaire
+    from defensor.standards.loader import load
+
+    load()
+    if not Questionnaire.objects.filter(organisation__isnull=True, status=Questionnaire.Status.PUBLISHED).exists():
+        services.questionnaire_load(
+            actor=None,
+            content=questionnaire_file.SHIPPED_V1.read_bytes(),
+            source="questionnaire-v1.toml",
+            publish=True,
+        )
+
+
+@pytest.fixture
+def session(browser: Browser, live_server, reference_data) -> Iterator[Any]:  # type: ignore[no-untyped-def]
     """A fresh browser context on a desktop viewport; it fails the test on any console error (CSP included)."""
     from defensor.e2e.browser import BrowserSession  # imports models: only once Django is set up
 
@@ -66,7 +88,7 @@ def session(browser: Browser, live_server, transactional_db) -> Iterator[Any]:  
 
 
 @pytest.fixture
-def phone_session(browser: Browser, live_server, transactional_db) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+def phone_session(browser: Browser, live_server, reference_data) -> Iterator[Any]:  # type: ignore[no-untyped-def]
     """The same on a phone (390 × 844, touch)."""
     from defensor.e2e.browser import BrowserSession
 

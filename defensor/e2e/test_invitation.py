@@ -47,7 +47,8 @@ def test_invited_volunteer_enrols_a_second_factor_before_seeing_the_dashboard(se
     session.assert_accessible()
     secret = page.input_value("#authenticator_secret")
     page.fill("input[name=code]", totp_code(secret))
-    page.click("main form button[type=submit]")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
     session.goto("/app/")
     assert page.url.endswith("/app/")
     assert page.locator("h1").inner_text() == "Dashboard"
