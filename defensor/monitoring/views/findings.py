@@ -19,6 +19,15 @@ from defensor.monitoring.models import MonitoringPlan
 from defensor.standards.models import Provision
 
 
+def _finding_ids(code: str) -> str:
+    """Each guarantee's form on the page gets ids of its own, so that every label names its own field."""
+    return "finding-" + code.replace(".", "-") + "-%s"
+
+
+NEW_FINDING_IDS = "new-finding-%s"
+GRADE_IDS = "grade-%s"
+
+
 def _expert_plan(request: HttpRequest, pk: int) -> MonitoringPlan:
     plan = selectors.plan_get(user=request.user, pk=pk)
     if not is_expert(request.user, plan):
@@ -38,12 +47,19 @@ def _page(
     forms = []
     for row in rows:
         if failed is not None and failed.data.get("provision") == row.provision.code:
+            failed.auto_id = _finding_ids(row.provision.code)
             forms.append((row, failed))
             continue
         value = row.finding.confirmed_value if row.finding else (row.proposal.value if row.proposal else "")
         rationale = row.finding.rationale if row.finding else ""
         forms.append(
-            (row, FindingForm(initial={"provision": row.provision.code, "value": value, "rationale": rationale}))
+            (
+                row,
+                FindingForm(
+                    initial={"provision": row.provision.code, "value": value, "rationale": rationale},
+                    auto_id=_finding_ids(row.provision.code),
+                ),
+            )
         )
     grade = selectors.grade_current(plan=plan)
     if grade_form is None:
@@ -55,12 +71,14 @@ def _page(
                 "affected_outcome": grade.affected_outcome,
                 "significant_harm": grade.significant_harm,
             }
-        grade_form = GradeForm(initial=initial)
+        grade_form = GradeForm(initial=initial, auto_id=GRADE_IDS)
     context = {
         "plan": plan,
         "case": plan.proceeding.case,
         "rows": forms,
-        "new_form": failed if failed is not None and not any(f is failed for _r, f in forms) else FindingForm(),
+        "new_form": failed
+        if failed is not None and not any(f is failed for _r, f in forms)
+        else FindingForm(auto_id=NEW_FINDING_IDS),
         "provisions": Provision.objects.filter(active=True).order_by("code"),
         "grade": grade,
         "grade_history": list(plan.grades.select_related("grader").order_by("-graded_at", "-id")[1:]),
@@ -77,7 +95,7 @@ def plan_findings(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _expert_plan(request, pk)
     if request.method != "POST":
         return _page(request, plan)
-    form = FindingForm(request.POST)
+    form = FindingForm(request.POST, auto_id=NEW_FINDING_IDS)
     if form.is_valid():
         provision = Provision.objects.filter(code=form.cleaned_data["provision"]).first()
         if provision is None:
@@ -103,7 +121,7 @@ def plan_findings(request: HttpRequest, pk: int) -> HttpResponse:
 @organisation_required
 def plan_grade(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _expert_plan(request, pk)
-    form = GradeForm(request.POST)
+    form = GradeForm(request.POST, auto_id=GRADE_IDS)
     if form.is_valid():
         try:
             services.grade_set(actor=request.user, plan=plan, **form.cleaned_data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -55,12 +56,22 @@ def _managed_report(request: HttpRequest, pk: int) -> TrialReport:
     return report
 
 
+def _section_ids(key: str) -> str:
+    """Every section's edit form gets ids of its own, so that each label names its own field."""
+    return "section-" + re.sub(r"[^A-Za-z0-9]+", "-", key) + "-%s"
+
+
+RECOMMENDATION_IDS = "recommendation-%s"
+
+
 def _section_context(
     request: HttpRequest, report: TrialReport, item: dict[str, Any], form: Any = None
 ) -> dict[str, Any]:
     can_edit = report.is_editable and can_manage_plan(request.user, report.plan)
     if form is None and can_edit:
         form = SectionForm(initial={"heading": item.get("heading", ""), "text": item.get("text", "")}, prefix=None)
+    if form is not None:
+        form.auto_id = _section_ids(item["key"])
     return {
         "report": report,
         "item": item,
@@ -99,7 +110,8 @@ def _page(
         "can_render": has_capability(user, report.organisation_id, Capability.EXPORT),
         "formats": FORMATS,
         "generate_form": failed.get("generate") or GenerateForm(initial={"language": report.language}),
-        "recommendation_form": failed.get("recommendation") or RecommendationForm(addressees=addressees),
+        "recommendation_form": failed.get("recommendation")
+        or RecommendationForm(addressees=addressees, auto_id=RECOMMENDATION_IDS),
         "publish_form": failed.get("publish") or PublishForm(),
         "withdraw_form": failed.get("withdraw") or WithdrawForm(),
         "jobs": [
@@ -182,7 +194,7 @@ def report_section(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 def report_recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
     report = _managed_report(request, pk)
     addressees = report_selectors.report_addressees(user=request.user, report=report)
-    form = RecommendationForm(request.POST, addressees=addressees)
+    form = RecommendationForm(request.POST, addressees=addressees, auto_id=RECOMMENDATION_IDS)
     if form.is_valid():
         try:
             services.report_recommendation_add(actor=request.user, report=report, **form.cleaned_data)
