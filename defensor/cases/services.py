@@ -279,23 +279,22 @@ def access_grant(*, actor: Any, case: Case, user: Any, can_edit: bool = False) -
     return access
 
 
+def _revoke(*, actor: Any, row: CaseAccess | CaseShare, case: Case, action: str, changes: dict[str, Any]) -> None:
+    """End an access or a share, keeping the row and who ended it (revoking twice changes nothing)."""
+    if row.revoked_at is None:
+        row.revoked_at = timezone.now()
+        row.revoked_by = actor
+        row.save(update_fields=["revoked_at", "revoked_by"])
+        audit_record(actor=actor, action=action, organisation=case.organisation, obj=case, changes=changes)
+
+
 @transaction.atomic
 def access_revoke(*, actor: Any, access: CaseAccess) -> CaseAccess:
     """Take someone off the access list; it takes effect on their next request."""
     case = access.case
     if not can_manage_access(actor, case):
         raise _deny(_("Only the lead of the case revokes access."))
-    if access.revoked_at is None:
-        access.revoked_at = timezone.now()
-        access.revoked_by = actor
-        access.save(update_fields=["revoked_at", "revoked_by"])
-        audit_record(
-            actor=actor,
-            action="cases.access.revoked",
-            organisation=case.organisation,
-            obj=case,
-            changes={"user": access.user.email},
-        )
+    _revoke(actor=actor, row=access, case=case, action="cases.access.revoked", changes={"user": access.user.email})
     return access
 
 
@@ -354,17 +353,7 @@ def share_revoke(*, actor: Any, share: CaseShare) -> CaseShare:
     case = share.case
     if not can_manage_access(actor, case):
         raise _deny(_("Only the lead of the case ends a share."))
-    if share.revoked_at is None:
-        share.revoked_at = timezone.now()
-        share.revoked_by = actor
-        share.save(update_fields=["revoked_at", "revoked_by"])
-        audit_record(
-            actor=actor,
-            action="cases.share.revoked",
-            organisation=case.organisation,
-            obj=case,
-            changes={"partner": share.partner_id},
-        )
+    _revoke(actor=actor, row=share, case=case, action="cases.share.revoked", changes={"partner": share.partner_id})
     return share
 
 
