@@ -160,14 +160,21 @@ def _load_key(key_id: str) -> tuple[AESGCM, bytes]:
     return entry
 
 
-def create_data_key(*, organisation_id: int | None, purpose: str):  # type: ignore[no-untyped-def]
-    """Create a new active data key for an organisation, deactivating the previous one."""
+def create_data_key(*, organisation_id: int | None, purpose: str, replace: bool = True):  # type: ignore[no-untyped-def]
+    """Create a new active data key for an organisation.
+
+    With `replace` (a rotation) the previous active key is switched off. Without it (the first
+    key of an organisation) nothing is switched off: if another process created one at the same
+    moment, the database's one-active-key constraint refuses this one (IntegrityError) and the
+    caller takes theirs, so that every process encrypts and indexes with the same key.
+    """
     DataKey = _data_key_model()
     master = active_master_key()
     raw = AESGCM.generate_key(bit_length=256)
     key_id = secrets.token_hex(KEY_ID_BYTES)
     with transaction.atomic():
-        DataKey.objects.filter(organisation_id=organisation_id, purpose=purpose, active=True).update(active=False)
+        if replace:
+            DataKey.objects.filter(organisation_id=organisation_id, purpose=purpose, active=True).update(active=False)
         row = DataKey.objects.create(
             key_id=key_id,
             organisation_id=organisation_id,
@@ -190,7 +197,7 @@ def active_key_id(organisation_id: int | None, purpose: str = "data") -> str:
     if row is None:
         try:
             with transaction.atomic():
-                row = create_data_key(organisation_id=organisation_id, purpose=purpose)
+                row = create_data_key(organisation_id=organisation_id, purpose=purpose, replace=False)
         except IntegrityError:
             # Another process created it at the same moment: use theirs.
             row = DataKey.objects.get(organisation_id=organisation_id, purpose=purpose, active=True)

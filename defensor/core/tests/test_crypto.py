@@ -352,3 +352,19 @@ def test_totp_secrets_are_stored_sealed(organisation):
     stored = authenticator.data["secret"]
     assert crypto.is_token(stored)
     assert "JBSWY3DPEHPK3PXP" not in stored
+
+
+def test_a_first_key_never_switches_off_the_key_another_process_just_made(db):
+    from django.db import IntegrityError, transaction
+
+    from defensor.core.models import DataKey
+    from defensor.core.testing import make_organisation
+
+    organisation = make_organisation("Race Test", "race-test")
+    theirs = crypto.create_data_key(organisation_id=organisation.pk, purpose="index", replace=False)
+    crypto.clear_caches()  # this process has not seen their key yet
+    with pytest.raises(IntegrityError), transaction.atomic():
+        crypto.create_data_key(organisation_id=organisation.pk, purpose="index", replace=False)
+    assert DataKey.objects.get(key_id=theirs.key_id).active
+    crypto.clear_caches()
+    assert crypto.active_key_id(organisation.pk, "index") == theirs.key_id
