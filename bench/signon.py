@@ -10,8 +10,8 @@ master key, the database cache, manifest static files; only TLS redirection and 
 since this is plain HTTP on loopback, and the load source 127.0.0.1 is exempt from rate limits
 through DEFENSOR_PUBLIC_RATE_LIMIT_EXEMPT). Every sign-on goes through the whole path: form
 validation, the signed fill-time note, ALTCHA verification, the single-use record of the
-challenge, encryption of name, email and bar association, the blind index, the audit entry and
-the queued confirmation email, committed before the answer.
+challenge, encryption of name, email and bar association, the blind index and the queued
+confirmation email (its task row), committed in one transaction before the answer.
 
 The proofs of work are solved before the clock starts (solving is the visitor's cost), on
 challenges made by the server's own code with the same secret key. They are easy ones: the

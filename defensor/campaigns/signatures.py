@@ -1,7 +1,14 @@
 """Signatures gathered on the public sign-on page: add, confirm (double opt-in), unsign, erase, count.
 
-The signer is anonymous: there is no `actor`, and the audit entries these services write carry
-no personal data and no IP address (only the signature's id, its campaign and what happened).
+The signer is anonymous: there is no `actor`.
+
+What is audited: the acts of staff and of the system on signatures (the retention erasure here;
+exports and letters in the campaign services), in the hash-chained audit log. What is not: the
+public's own acts on their own signature (signing, confirming, withdrawing). They are not staff
+actions, the signature row records them itself (`created_at`, `confirmed_at`, `unsigned_at`,
+`status`) and they are counted, not audited one row at a time: one chain entry per public act
+would serialise every sign-on on the chain's head, and the log would fill with entries that say
+nothing the signature row does not.
 
 Tokens: the confirmation and unsign links carry random tokens; only their SHA-256 is stored.
 The services hand the raw tokens back to their caller (the public site), which mails them; every
@@ -17,8 +24,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -26,7 +31,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from defensor.campaigns.models import Campaign, Signature
-from defensor.core import context, crypto
+from defensor.core import crypto
 from defensor.core.audit import audit_record
 
 
@@ -48,6 +53,15 @@ class SignatureAdded:
         return bool(self.confirm_token)
 
 
+@dataclass(frozen=True)
+class PreparedSignature:
+    """A validated signature not yet written, with the raw tokens its email will carry."""
+
+    signature: Signature
+    confirm_token: str
+    unsign_token: str
+
+
 def normalise_email(email: str) -> str:
     return email.strip().casefold()
 
@@ -64,17 +78,6 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-@contextmanager
-def _without_ip_address() -> Iterator[None]:
-    """Audit entries about signers must not record where they signed from."""
-    current = context.current()
-    token = context.activate(context.RequestContext(request_id=current.request_id, ip_address=None))
-    try:
-        yield
-    finally:
-        context.deactivate(token)
-
-
 def counted_signatures(campaign: Campaign) -> QuerySet[Signature]:
     """The signatures that count: confirmed and not withdrawn, erased ones included."""
     return Signature.objects.filter(campaign=campaign).filter(
@@ -87,14 +90,77 @@ def signature_count(*, campaign: Campaign) -> int:
     return counted_signatures(campaign).count()
 
 
-def _issue_tokens(signature: Signature) -> tuple[str, str]:
+def signature_prepare(
+    *,
+    campaign: Campaign,
+    name: str,
+    email: str,
+    profession: str,
+    bar_association: str = "",
+    country: str = "",
+    language: str = "en",
+    consent_letter: bool,
+    consent_updates: bool,
+) -> PreparedSignature:
+    """Build and validate a pending signature and its tokens, without touching the database.
+
+    Everything that costs time but needs no lock (the blind index, the tokens, validation) is
+    done here, before the caller opens the write transaction in which `signature_store` runs.
+    """
+    if not campaign.is_open_for_signatures:
+        raise SignatureClosed
     confirm, unsign = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    signature.confirm_token_hash = token_hash(confirm)
-    signature.unsign_token_hash = token_hash(unsign)
-    return confirm, unsign
+    signature = Signature(
+        organisation_id=campaign.organisation_id,
+        campaign=campaign,
+        name=name.strip(),
+        email=normalise_email(email),
+        email_index=email_index(campaign=campaign, email=email),
+        profession=profession,
+        bar_association=bar_association.strip(),
+        country=country.upper(),
+        language=language,
+        consent_letter=consent_letter,
+        consent_updates=consent_updates,
+        confirm_token_hash=token_hash(confirm),
+        unsign_token_hash=token_hash(unsign),
+    )
+    # The campaign and organisation were just read, and one email per campaign is the
+    # database's constraint (caught in `signature_store`): checking them here would only cost queries.
+    signature.full_clean(exclude=["campaign", "organisation"], validate_unique=False, validate_constraints=False)
+    return PreparedSignature(signature=signature, confirm_token=confirm, unsign_token=unsign)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
+def signature_store(prepared: PreparedSignature) -> SignatureAdded:
+    """Write a prepared signature; a second one from the same email for the campaign creates nothing.
+
+    New tokens (for a new email: the prepared ones) are stored only while the first signature is
+    still waiting for confirmation. One INSERT for a new signer (the usual case); a look-up and an
+    UPDATE only on conflict. No savepoint of its own: inside the caller's transaction, a failure
+    here rolls the whole sign-on back.
+    """
+    signature = prepared.signature
+    try:
+        # The only savepoint: a duplicate email must not roll back the caller's work.
+        with transaction.atomic():
+            signature.save(force_insert=True)
+    except IntegrityError:
+        existing = Signature.objects.get(campaign_id=signature.campaign_id, email_index=signature.email_index)
+    else:
+        return SignatureAdded(
+            signature=signature, created=True, confirm_token=prepared.confirm_token, unsign_token=prepared.unsign_token
+        )
+    if existing.status != Signature.Status.PENDING:
+        return SignatureAdded(signature=existing, created=False)
+    existing.confirm_token_hash = signature.confirm_token_hash
+    existing.unsign_token_hash = signature.unsign_token_hash
+    existing.save(update_fields=["confirm_token_hash", "unsign_token_hash", "updated_at"])
+    return SignatureAdded(
+        signature=existing, created=False, confirm_token=prepared.confirm_token, unsign_token=prepared.unsign_token
+    )
+
+
 def signature_add(
     *,
     campaign: Campaign,
@@ -109,52 +175,22 @@ def signature_add(
 ) -> SignatureAdded:
     """Record a pending signature; return the tokens the confirmation email must carry.
 
-    A second signature from the same email for the same campaign creates nothing: new tokens
-    (for a new email) are issued only while the first one is still waiting for confirmation.
-    The caller mails the tokens after commit, and answers only after this returns, so whatever
-    it acknowledges is committed.
+    `signature_prepare` then `signature_store`. Committed when this returns (unless the caller
+    holds a transaction): the caller mails the tokens and answers only after, so whatever it
+    acknowledges is stored.
     """
-    if not campaign.is_open_for_signatures:
-        raise SignatureClosed
-    index = email_index(campaign=campaign, email=email)
-    signature = Signature(
-        organisation_id=campaign.organisation_id,
+    prepared = signature_prepare(
         campaign=campaign,
-        name=name.strip(),
-        email=normalise_email(email),
-        email_index=index,
+        name=name,
+        email=email,
         profession=profession,
-        bar_association=bar_association.strip(),
-        country=country.upper(),
+        bar_association=bar_association,
+        country=country,
         language=language,
         consent_letter=consent_letter,
         consent_updates=consent_updates,
     )
-    confirm, unsign = _issue_tokens(signature)
-    # The campaign and organisation were just read, and one email per campaign is the
-    # database's constraint (caught below): checking them here would only cost queries.
-    signature.full_clean(exclude=["campaign", "organisation"], validate_unique=False, validate_constraints=False)
-    try:
-        # Insert first: a new signer (the usual case) costs one statement, not a look-up and an insert.
-        with transaction.atomic():
-            signature.save(force_insert=True)
-    except IntegrityError:
-        existing = Signature.objects.get(campaign=campaign, email_index=index)
-    else:
-        with _without_ip_address():
-            audit_record(
-                actor=None,
-                action="campaigns.signature.added",
-                organisation=campaign.organisation_id,
-                obj=signature,
-                changes={"campaign": campaign.pk},
-            )
-        return SignatureAdded(signature=signature, created=True, confirm_token=confirm, unsign_token=unsign)
-    if existing.status != Signature.Status.PENDING:
-        return SignatureAdded(signature=existing, created=False)
-    confirm, unsign = _issue_tokens(existing)
-    existing.save(update_fields=["confirm_token_hash", "unsign_token_hash", "updated_at"])
-    return SignatureAdded(signature=existing, created=False, confirm_token=confirm, unsign_token=unsign)
+    return signature_store(prepared)
 
 
 def signature_for_token(*, campaign: Campaign, token: str, purpose: str) -> Signature | None:
@@ -167,7 +203,10 @@ def signature_for_token(*, campaign: Campaign, token: str, purpose: str) -> Sign
 
 @transaction.atomic
 def signature_confirm(*, campaign: Campaign, token: str) -> Signature | None:
-    """Confirm the signature the token belongs to. Idempotent; None for an unknown token."""
+    """Confirm the signature the token belongs to. Idempotent; None for an unknown token.
+
+    A public act: recorded by the row's status and `confirmed_at`, not in the audit log.
+    """
     signature = signature_for_token(campaign=campaign, token=token, purpose="confirm")
     if signature is None:
         return None
@@ -177,40 +216,26 @@ def signature_confirm(*, campaign: Campaign, token: str) -> Signature | None:
     signature.status = Signature.Status.CONFIRMED
     signature.confirmed_at = timezone.now()
     signature.save(update_fields=["status", "confirmed_at", "updated_at"])
-    with _without_ip_address():
-        audit_record(
-            actor=None,
-            action="campaigns.signature.confirmed",
-            organisation=signature.organisation_id,
-            obj=signature,
-            changes={"status": {"from": "pending", "to": "confirmed"}},
-        )
     return signature
 
 
 @transaction.atomic
 def signature_unsign(*, campaign: Campaign, token: str) -> Signature | None:
-    """Withdraw the signature: it no longer counts and its name is no longer on letters. Idempotent."""
+    """Withdraw the signature: it no longer counts and its name is no longer on letters. Idempotent.
+
+    A public act: recorded by the row's status and `unsigned_at`, not in the audit log.
+    """
     signature = signature_for_token(campaign=campaign, token=token, purpose="unsign")
     if signature is None:
         return None
     signature = Signature.objects.select_for_update().get(pk=signature.pk)
     if signature.status in {Signature.Status.UNSIGNED, Signature.Status.ERASED}:
         return signature
-    before = signature.status
     signature.status = Signature.Status.UNSIGNED
     signature.unsigned_at = timezone.now()
     # A pending signature can no longer be confirmed through an older email.
     signature.confirm_token_hash = ""
     signature.save(update_fields=["status", "unsigned_at", "confirm_token_hash", "updated_at"])
-    with _without_ip_address():
-        audit_record(
-            actor=None,
-            action="campaigns.signature.unsigned",
-            organisation=signature.organisation_id,
-            obj=signature,
-            changes={"status": {"from": before, "to": "unsigned"}},
-        )
     return signature
 
 

@@ -9,7 +9,11 @@ class PublicConfig(AppConfig):
     verbose_name = "Public"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from defensor.campaigns.models import Campaign
         from defensor.core import schedule
+        from defensor.public.selectors import campaigns_forget
         from defensor.public.tasks import erase_signatures_after_retention
 
         schedule.register(
@@ -18,3 +22,5 @@ class PublicConfig(AppConfig):
             every=timedelta(days=1),
             at=time(3, 30),
         )
+        post_save.connect(campaigns_forget, sender=Campaign, dispatch_uid="public.campaigns_forget.save")
+        post_delete.connect(campaigns_forget, sender=Campaign, dispatch_uid="public.campaigns_forget.delete")

@@ -1,14 +1,30 @@
-"""The public site's writes: a sign-on (one proof of work pays for one signature), and housekeeping."""
+"""The public site's writes: a sign-on (one proof of work pays for one signature), and housekeeping.
+
+A sign-on is one short write transaction with three INSERTs: the spent challenge, the signature,
+and the confirmation email's task row (when the task queue is a table of the same database, as
+with the default backend: the row is part of the transaction, so the email cannot be lost and
+there is no second commit). Everything that needs no lock (validation, the blind index, the
+tokens and their sealing) is done before the transaction opens: on SQLite the transaction holds
+the database's single write lock, so every microsecond inside it is paid by every other writer.
+Signing is a public act, counted and not audited per row (see `defensor.campaigns.signatures`).
+"""
 
 from __future__ import annotations
 
 import datetime
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, router, transaction
 from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from defensor.campaigns.models import Campaign
-from defensor.campaigns.signatures import SignatureAdded, signature_add
+from defensor.campaigns.signatures import PreparedSignature, SignatureAdded, signature_prepare, signature_store
 from defensor.core import crypto
 from defensor.core.tasks import enqueue_on_commit
 from defensor.public.models import UsedChallenge
@@ -21,7 +37,46 @@ class ChallengeReused(Exception):
     """The proof of work was already spent on another sign-on."""
 
 
-@transaction.atomic
+def _queue_is_in_this_database(task: Any) -> bool:
+    """Whether enqueueing writes a row through our own connection (then it can join the transaction)."""
+    return isinstance(task.get_backend(), DatabaseBackend) and router.db_for_write(DBTaskResult) == DEFAULT_DB_ALIAS
+
+
+_writers_lock: dict[str, int] = {}
+_keys_known: set[int] = set()  # organisations whose keys this process has looked up under the write lock
+
+
+def writers_lock_path(database: dict[str, Any]) -> str | None:
+    """The file sign-ons queue on before they write to a SQLite database file; None for other databases."""
+    name = str(database.get("NAME") or "")
+    if database.get("ENGINE") != "django.db.backends.sqlite3" or name in {"", ":memory:"} or "mode=memory" in name:
+        return None
+    return f"{name}-signon.lock"
+
+
+@contextmanager
+def _writers_queue() -> Iterator[None]:
+    """On SQLite, wait for the write lock in the kernel's queue, not in SQLite's busy handler.
+
+    SQLite lets one writer in at a time; the others poll, sleeping 1, 2, 5, 10, 15… ms between
+    tries, so under load they sleep while the lock is free. Sign-ons from every process first
+    take an exclusive lock on a file next to the database: the kernel wakes the next one as
+    soon as it is released. (Other writers still meet SQLite's own lock, which stays the rule.)
+    """
+    path = None if connection.in_atomic_block else writers_lock_path(connection.settings_dict)
+    if path is None:
+        yield
+        return
+    descriptor = _writers_lock.get(path)
+    if descriptor is None:
+        descriptor = _writers_lock[path] = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(descriptor, fcntl.LOCK_UN)
+
+
 def signon_submit(
     *,
     campaign: Campaign,
@@ -35,37 +90,63 @@ def signon_submit(
     consent_letter: bool,
     consent_updates: bool,
 ) -> SignatureAdded:
-    """Spend the proof of work and record the signature, in one transaction; mail the link after commit.
+    """Spend the proof of work, record the signature and queue its email, in one transaction.
 
-    Committed when this returns: the view's "check your email" answer comes after.
+    Committed when this returns: the view's "check your email" answer comes after. Raises
+    `ChallengeReused` (and stores nothing) when the proof of work was spent before.
     """
+    from defensor.public.tasks import send_signature_confirmation
+
     if not proof.ok:
         raise ValueError("signon_submit needs a verified proof of work")
-    try:
-        with transaction.atomic():
-            UsedChallenge.objects.create(digest=proof.digest, expires_at=proof.expires_at or timezone.now() + LIFETIME)
-    except IntegrityError as exc:
-        raise ChallengeReused from exc
-    added = signature_add(
-        campaign=campaign,
-        name=name,
-        email=email,
-        profession=profession,
-        bar_association=bar_association,
-        country=country,
-        language=language,
-        consent_letter=consent_letter,
-        consent_updates=consent_updates,
-    )
-    if added.needs_email:
-        from defensor.public.tasks import send_signature_confirmation
 
+    def prepare() -> tuple[PreparedSignature, list[str]]:
+        prepared = signature_prepare(
+            campaign=campaign,
+            name=name,
+            email=email,
+            profession=profession,
+            bar_association=bar_association,
+            country=country,
+            language=language,
+            consent_letter=consent_letter,
+            consent_updates=consent_updates,
+        )
         # The task queue is a table that outlives the task: the links go in sealed.
         sealed = [
             crypto.encrypt_text(token, organisation_id=campaign.organisation_id, context=TOKEN_CONTEXT)
-            for token in (added.confirm_token, added.unsign_token)
+            for token in (prepared.confirm_token, prepared.unsign_token)
         ]
-        enqueue_on_commit(send_signature_confirmation, added.signature.pk, sealed[0], sealed[1])
+        return prepared, sealed
+
+    # The organisation's data and index keys are looked up (and created, the very first time)
+    # on first use. Two processes creating the same key at once would each keep their own, and
+    # one process's blind indexes would then match nobody else's: the first sign-on of an
+    # organisation in each process does that under the write lock, later ones before it.
+    keys_known = campaign.organisation_id in _keys_known
+    if keys_known:
+        prepared, sealed = prepare()
+    spent = UsedChallenge(digest=proof.digest, expires_at=proof.expires_at or timezone.now() + LIFETIME)
+    in_transaction = _queue_is_in_this_database(send_signature_confirmation)
+    with _writers_queue(), transaction.atomic():
+        try:
+            # No savepoint: a replay is refused before anything else is written, and the
+            # exception leaving this block rolls the transaction back.
+            spent.save(force_insert=True)
+        except IntegrityError as exc:
+            raise ChallengeReused from exc
+        if not keys_known:
+            prepared, sealed = prepare()
+        added = signature_store(prepared)
+        if added.needs_email:
+            args = (added.signature.pk, sealed[0], sealed[1])
+            if in_transaction:
+                send_signature_confirmation.enqueue(*args)
+            else:
+                # A queue elsewhere (or the immediate backend of tests) must not see rolled-back work.
+                enqueue_on_commit(send_signature_confirmation, *args)
+    if campaign.organisation_id is not None and not connection.in_atomic_block:
+        _keys_known.add(campaign.organisation_id)
     return added
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.csp import CSP
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -78,6 +79,30 @@ def _answer(
     return response
 
 
+_answers: dict[tuple[int, str, bool], tuple[Campaign, str]] = {}
+
+
+def _check_email(campaign: Campaign, *, embed: bool) -> HttpResponse:
+    """The answer to a sign-on ("check your email"), the same for every signer of a campaign in a language.
+
+    Nothing in it depends on the request (no form, no token, no script nonce), so a process
+    renders it once for as long as it remembers the campaign (see `campaign_public`).
+    """
+    language = get_language() or settings.LANGUAGE_CODE
+    key = (campaign.pk, language, embed)
+    remembered = _answers.get(key)
+    if remembered is None or remembered[0] is not campaign:
+        context = {"campaign": campaign, "embed": embed, "LANGUAGE_CODE": language, "demo_mode": settings.DEMO}
+        remembered = (campaign, render_to_string("public/check_email.html", context))
+        if len(_answers) >= 512:
+            _answers.clear()
+        _answers[key] = remembered
+    response = HttpResponse(remembered[1])
+    if embed:
+        response._csp_config = _embed_policy(campaign)  # type: ignore[attr-defined]
+    return response
+
+
 def _sign_on(request: HttpRequest, slug: str, *, embed: bool) -> HttpResponse:
     campaign = campaign_public(slug=slug)
     if request.method != "POST":
@@ -94,7 +119,7 @@ def _sign_on(request: HttpRequest, slug: str, *, embed: bool) -> HttpResponse:
         return _page(request, campaign, embed=embed, form=form, status=400)
     if form.is_bot_trap_filled:
         # Answered like a success, so that the robot learns nothing; nothing is stored.
-        return _answer(request, campaign, "public/check_email.html", embed=embed)
+        return _check_email(campaign, embed=embed)
     elapsed = seconds_since_start(form.cleaned_data["started"], campaign.slug)
     if elapsed is None or elapsed < MIN_FILL_SECONDS:
         message = _("The form was sent too quickly, or the page is too old. Please check your details and send again.")
@@ -126,7 +151,7 @@ def _sign_on(request: HttpRequest, slug: str, *, embed: bool) -> HttpResponse:
         message = _("This anti-spam check was already used. Please wait for a new one and send again.")
         return _page(request, campaign, embed=embed, form=form, error=str(message), status=400)
     # Committed: only now is the signer told to check their email.
-    return _answer(request, campaign, "public/check_email.html", embed=embed)
+    return _check_email(campaign, embed=embed)
 
 
 @csrf_exempt
