@@ -25,7 +25,7 @@ class CampaignForm(forms.Form):
     slug = forms.SlugField(
         label=_("Address of the public page"),
         max_length=80,
-        help_text=_("Letters, numbers and hyphens: /act/<address>/"),
+        help_text=_("Latin letters, numbers and hyphens; the public page is at /act/ followed by this address."),
     )
     ask_en = forms.CharField(label=_("What we ask (English)"), widget=forms.Textarea(attrs={"rows": 3}))
     ask_ru = forms.CharField(label=_("What we ask (Russian)"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
