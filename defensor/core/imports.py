@@ -26,6 +26,7 @@ hash of its natural key, so importing the same file again updates or skips inste
 
 from __future__ import annotations
 
+import abc
 import csv
 import datetime
 import io
@@ -73,8 +74,8 @@ class ImportField:
     aliases: tuple[str, ...] = ()
 
 
-class Importer:
-    """What an app imports. Subclass, set the attributes, implement the methods, `register` an instance."""
+class Importer(abc.ABC):
+    """What an app imports. Subclass, set the attributes, implement the abstract methods, `register` an instance."""
 
     kind: str = ""  # stable, e.g. "directory.person"
     label: Text = ""
@@ -91,9 +92,9 @@ class Importer:
         """
         return []
 
+    @abc.abstractmethod
     def natural_key(self, row: Row) -> str:
         """What identifies the record a row describes (an email, a registration number, a name and date…)."""
-        raise NotImplementedError
 
     def find_existing(self, *, organisation: Any, key: str) -> models.Model | None:
         """A record that exists already, made by hand, with this natural key (normalised); None if there is none."""
@@ -106,12 +107,12 @@ class Importer:
         manager = self.model._default_manager
         return manager.filter(organisation=organisation, pk=object_id).first()  # type: ignore[misc]
 
+    @abc.abstractmethod
     def apply_row(self, *, actor: Any, organisation: Any, row: Row, existing: models.Model | None) -> tuple[Any, bool]:
         """Create the record (existing is None) or update `existing`, through the app's services.
 
         Returns (record, created). Raise ValidationError to fail the row with a message.
         """
-        raise NotImplementedError
 
     def field_labels(self) -> dict[str, str]:
         return {f.name: str(f.label) for f in self.fields}
