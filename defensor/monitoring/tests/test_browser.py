@@ -54,7 +54,7 @@ def test_answers_typed_offline_come_back_after_a_reload(phone_session, world):
     page.unroute(autosave)
     # The browser forgets its copy only once the server has confirmed the save.
     page.wait_for_function(
-        f"window.localStorage.getItem('defensor-observation-{observation.pk}') === null", timeout=20_000
+        f"() => window.localStorage.getItem('defensor-observation-{observation.pk}') === null", timeout=20_000
     )
     expect(page.locator("#save-status")).to_contain_text("Saved")
     assert Observation.objects.get(pk=observation.pk).answers["M.narrative_chronology"] == "Typed while offline"
