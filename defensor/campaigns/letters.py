@@ -30,8 +30,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from defensor.campaigns.models import LANGUAGES, Campaign, CampaignPartner, LetterTemplate, Signature, Target
+from defensor.campaigns.models import Campaign, CampaignPartner, LetterTemplate, Signature, Target
 from defensor.core.iso import country_name
+from defensor.core.languages import LANGUAGES
 from defensor.core.models import RenderJob
 from defensor.core.rendering import jobs
 from defensor.core.rendering.docx import render_report_docx

@@ -11,18 +11,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from defensor.core.fields import EncryptedTextField
+from defensor.core.languages import localised
 from defensor.core.models import OrgOwned
-
-LANGUAGES = ("en", "ru")
-
-
-def _active_language() -> str:
-    code = (get_language() or "en").split("-")[0]
-    return code if code in LANGUAGES else "en"
 
 
 class Campaign(OrgOwned):
@@ -75,15 +68,15 @@ class Campaign(OrgOwned):
 
     @property
     def title(self) -> str:
-        return str(getattr(self, f"title_{_active_language()}") or self.title_en)
+        return localised(self, "title")
 
     @property
     def ask(self) -> str:
-        return str(getattr(self, f"ask_{_active_language()}") or self.ask_en)
+        return localised(self, "ask")
 
     @property
     def background(self) -> str:
-        return str(getattr(self, f"background_{_active_language()}") or self.background_en)
+        return localised(self, "background")
 
     @property
     def is_open_for_signatures(self) -> bool:

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from defensor.accounts.models import Organisation
 from defensor.campaigns import letters
 from defensor.campaigns.models import (
-    LANGUAGES,
     Campaign,
     CampaignPartner,
     CampaignUpdate,
@@ -34,6 +33,7 @@ from defensor.campaigns.models import (
 )
 from defensor.cases.models import Case
 from defensor.core.audit import audit_record, changed_fields
+from defensor.core.languages import LANGUAGES
 from defensor.core.ledger import activity_record
 from defensor.core.models import ActivityKind, RenderJob
 from defensor.core.permissions import Capability, has_capability

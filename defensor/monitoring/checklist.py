@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from defensor.standards.models import active_language
+from defensor.core.languages import active_language
 
 CHECKLIST_FILE = Path(__file__).resolve().parent / "data" / "checklist.toml"
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-LANGUAGES = ("en", "ru")
+from defensor.core.languages import LANGUAGES
 
 
 def notification_context(plan: Any) -> dict[str, Any]:

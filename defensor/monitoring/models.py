@@ -21,9 +21,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from defensor.core.fields import EncryptedJSONField, EncryptedTextField
+from defensor.core.languages import localised
 from defensor.core.models import OrgOwned, SensitivityField, TimeStamped
 from defensor.core.permissions import VisibleQuerySet
-from defensor.standards.models import localised
 
 
 class QuestionnaireFrozen(Exception):
@@ -394,7 +394,7 @@ class Question(models.Model):
         return localised(self, "help")
 
     def choice_options(self) -> list[tuple[str, str]]:
-        from defensor.standards.models import active_language
+        from defensor.core.languages import active_language
 
         language = active_language()
         return [(c["code"], c.get(language) or c.get("en") or c["code"]) for c in self.choices or []]

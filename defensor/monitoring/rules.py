@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from defensor.standards.models import active_language
+from defensor.core.languages import active_language
 
 RULES_FILE = Path(__file__).resolve().parent / "data" / "rules-v1.toml"
 OPERATORS = ("eq", "ne", "in", "gt", "lt", "answered")

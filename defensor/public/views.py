@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from defensor.campaigns.models import Campaign
 from defensor.campaigns.signatures import signature_confirm, signature_count, signature_for_token, signature_unsign
+from defensor.core.languages import active_language
 from defensor.core.middleware import client_ip
 from defensor.public import proof_of_work, rate_limits
 from defensor.public.forms import MIN_FILL_SECONDS, SignOnForm, seconds_since_start, started_token
@@ -34,7 +35,7 @@ FRAME = "public/embed_base.html"
 
 
 def _language() -> str:
-    return (get_language() or "en").split("-")[0]
+    return active_language()
 
 
 def _embed_policy(campaign: Campaign) -> dict[str, Any]:

@@ -12,22 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-LANGUAGES = ("en", "ru")
-
-
-def active_language() -> str:
-    """The two-letter code of the active language if the catalogue carries it, else English."""
-    code = (get_language() or "en").split("-")[0].lower()
-    return code if code in LANGUAGES else "en"
-
-
-def localised(obj: Any, field: str) -> str:
-    """`obj.<field>_<language>` in the active language, falling back to English when empty."""
-    value = getattr(obj, f"{field}_{active_language()}", "") or ""
-    return value or getattr(obj, f"{field}_en", "") or ""
+from defensor.core.languages import localised
 
 
 class Instrument(models.Model):

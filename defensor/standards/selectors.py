@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from defensor.standards.models import Instrument, Provision, ProvisionGroup, Term, Vocabulary, active_language
+from defensor.core.languages import active_language
+from defensor.standards.models import Instrument, Provision, ProvisionGroup, Term, Vocabulary
 
 
 def instrument_list() -> QuerySet[Instrument]:
