@@ -131,73 +131,67 @@ def lead_of(organisation: Any, email: str) -> Any:
     return membership.user if membership is not None else None
 
 
-def _field(
-    name: str, label: Any, *, required: bool = False, help: Any = "", aliases: tuple[str, ...] = ()
-) -> ImportField:
-    return ImportField(name, label, required=required, help=help, aliases=aliases)
-
-
 def case_fields() -> tuple[ImportField, ...]:
     return (
-        _field(
+        ImportField(
             "reference",
             gettext_lazy("Reference"),
             help=gettext_lazy("The case's reference, if it has one: a case with this reference is updated."),
             aliases=("reference", "ref", "case reference", "case ref", "case id", "Референс", "Номер досье", "Шифр"),
         ),
-        _field(
+        ImportField(
             "title",
             gettext_lazy("Title"),
             required=True,
             aliases=("title", "case", "case title", "Название", "Название дела", "Дело", "Заголовок"),
         ),
-        _field(
+        ImportField(
             "country",
             gettext_lazy("Country"),
             required=True,
             help=gettext_lazy("An ISO code (TM) or the country's name in English or Russian."),
             aliases=("country", "Страна", "Государство"),
         ),
-        _field("status", gettext_lazy("Handling status"), aliases=("status", "handling status", "Статус")),
-        _field("risk_level", gettext_lazy("Risk level"), aliases=("risk", "risk level", "Риск", "Уровень риска")),
-        _field(
+        ImportField("status", gettext_lazy("Handling status"), aliases=("status", "handling status", "Статус")),
+        ImportField("risk_level", gettext_lazy("Risk level"), aliases=("risk", "risk level", "Риск", "Уровень риска")),
+        ImportField(
             "sensitivity",
             gettext_lazy("Sensitivity"),
             help=gettext_lazy("Public, internal (the default), confidential or secret."),
             aliases=("sensitivity", "classification", "confidentiality", "Конфиденциальность", "Гриф"),
         ),
-        _field(
+        ImportField(
             "opened_on",
             gettext_lazy("Opened on"),
             required=True,
             help=gettext_lazy("2017-09-20, 20.09.2017 or 20/09/2017."),
             aliases=("opened", "opened on", "date opened", "opening date", "Дата открытия", "Открыто", "Дата"),
         ),
-        _field(
+        ImportField(
             "lead",
             gettext_lazy("Lead"),
             help=gettext_lazy("The email of a member who may edit; empty: you."),
             aliases=("lead", "case lead", "lead email", "responsible", "Ответственный", "Ведущий", "Куратор"),
         ),
-        _field(
+        ImportField(
             "programmes",
             gettext_lazy("Programmes"),
             help=gettext_lazy("Separated by “;”."),
             aliases=("programme", "programmes", "program", "programs", "Программа", "Программы"),
         ),
-        _field(
+        ImportField(
             "tags",
             gettext_lazy("Tags"),
             help=gettext_lazy("Separated by “;”."),
             aliases=("tags", "tag", "keywords", "Теги", "Метки", "Ключевые слова"),
         ),
-        _field(
+        ImportField(
             "person",
             gettext_lazy("Person at risk"),
             help=gettext_lazy("Their name as in the directory, in any script."),
             aliases=("person", "person at risk", "defender", "name", "ФИО", "Имя", "Подзащитный", "Лицо в опасности"),
         ),
-        _field(
+        ImportField(
             "role",
             gettext_lazy("Their role"),
             help=gettext_lazy("Lawyer at risk when empty."),
