@@ -44,8 +44,9 @@ def test_wrong_code_keeps_the_person_out(session, director):
 
 def test_language_switch_shows_the_dashboard_in_russian(session, director):
     session.sign_in(director)
-    session.page.select_option("#language-select", "ru")
-    session.page.wait_for_load_state()
+    # Choosing a language submits the form: wait for the page it leads to.
+    with session.page.expect_navigation():
+        session.page.select_option("#language-select", "ru")
     assert session.page.locator("html").get_attribute("lang") == "ru"
     assert session.page.locator("h1").inner_text() == "Обзор"
     session.assert_accessible()
