@@ -27,6 +27,15 @@ def totp_code(secret: str = TOTP_SECRET, at: float | None = None) -> str:
     return f"{value:06d}"
 
 
+def fresh_totp_code(secret: str = TOTP_SECRET, *, margin: float = 5.0) -> str:
+    """A code that stays valid until the server checks it: the server accepts only the current
+    30-second step, so near the end of a step wait for the next one rather than race it."""
+    left = 30 - time.time() % 30
+    if left < margin:
+        time.sleep(left + 0.2)
+    return totp_code(secret)
+
+
 @dataclass
 class BrowserSession:
     page: Page
@@ -59,7 +68,7 @@ class BrowserSession:
         self.page.fill("input[name=password]", password)
         self.page.click("form button[type=submit]")
         self.page.wait_for_url("**/2fa/authenticate/**")
-        self.page.fill("input[name=code]", totp_code())
+        self.page.fill("input[name=code]", fresh_totp_code())
         self.page.click("form button[type=submit]")
         self.page.wait_for_url("**/app/**")
 

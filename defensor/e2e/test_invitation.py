@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 
 from defensor.core.testing import make_member, make_organisation
-from defensor.e2e.browser import totp_code
+from defensor.e2e.browser import fresh_totp_code
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +46,7 @@ def test_invited_volunteer_enrols_a_second_factor_before_seeing_the_dashboard(se
     session.goto("/accounts/2fa/totp/activate/")
     session.assert_accessible()
     secret = page.input_value("#authenticator_secret")
-    page.fill("input[name=code]", totp_code(secret))
+    page.fill("input[name=code]", fresh_totp_code(secret))
     with page.expect_navigation():
         page.click("main form button[type=submit]")
     session.goto("/app/")
