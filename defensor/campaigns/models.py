@@ -181,10 +181,19 @@ class Signature(OrgOwned):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsigned_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
+    # The confirmation email, sent by the task worker from these columns (an outbox on the row):
+    # when it is due (None once sent or given up), the raw tokens its links carry (encrypted, and
+    # emptied once it is sent), and how many times sending it failed.
+    email_due_at = models.DateTimeField(null=True, blank=True)
+    email_links = EncryptedTextField(blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["campaign", "status"])]
+        indexes = [
+            models.Index(fields=["campaign", "status"]),
+            models.Index(fields=["email_due_at"], condition=Q(email_due_at__isnull=False), name="signature_email_due"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "email_index"],

@@ -10,9 +10,12 @@ actions, the signature row records them itself (`created_at`, `confirmed_at`, `u
 would serialise every sign-on on the chain's head, and the log would fill with entries that say
 nothing the signature row does not.
 
-Tokens: the confirmation and unsign links carry random tokens; only their SHA-256 is stored.
-The services hand the raw tokens back to their caller (the public site), which mails them; every
-email carries fresh tokens: the links of the newest email work, earlier ones no longer do.
+Tokens: the confirmation and unsign links carry random tokens; only their SHA-256 is looked up.
+The confirmation email is an outbox on the row itself: a new signature (or a repeated sign-on of
+one still waiting) is written with `email_due_at` set and the raw tokens in `email_links`
+(encrypted like the name and email), and the public site's mailer sends it and empties them
+(`defensor.public.mail`). Every email carries fresh tokens: the links of the newest email work,
+earlier ones no longer do.
 
 Counting: a signature counts once confirmed and never withdrawn. After the retention period its
 personal data is erased and its status becomes `erased`, but `confirmed_at` and `unsigned_at` are
@@ -33,6 +36,7 @@ from django.utils import timezone
 from defensor.campaigns.models import Campaign, Signature
 from defensor.core import crypto
 from defensor.core.audit import audit_record
+from defensor.core.inserts import insert_one
 
 
 class SignatureClosed(Exception):
@@ -78,6 +82,16 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def email_links_join(confirm: str, unsign: str) -> str:
+    return f"{confirm} {unsign}"
+
+
+def email_links_split(links: str) -> tuple[str, str] | None:
+    """The (confirm, unsign) tokens kept for the email still to be sent, or None when there are none."""
+    confirm, _space, unsign = (links or "").partition(" ")
+    return (confirm, unsign) if confirm and unsign else None
+
+
 def counted_signatures(campaign: Campaign) -> QuerySet[Signature]:
     """The signatures that count: confirmed and not withdrawn, erased ones included."""
     return Signature.objects.filter(campaign=campaign).filter(
@@ -110,6 +124,7 @@ def signature_prepare(
     if not campaign.is_open_for_signatures:
         raise SignatureClosed
     confirm, unsign = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    now = timezone.now()
     signature = Signature(
         organisation_id=campaign.organisation_id,
         campaign=campaign,
@@ -124,6 +139,8 @@ def signature_prepare(
         consent_updates=consent_updates,
         confirm_token_hash=token_hash(confirm),
         unsign_token_hash=token_hash(unsign),
+        email_due_at=now,
+        email_links=email_links_join(confirm, unsign),
     )
     # The campaign and organisation were just read, and one email per campaign is the
     # database's constraint (caught in `signature_store`): checking them here would only cost queries.
@@ -144,7 +161,7 @@ def signature_store(prepared: PreparedSignature) -> SignatureAdded:
     try:
         # The only savepoint: a duplicate email must not roll back the caller's work.
         with transaction.atomic():
-            signature.save(force_insert=True)
+            insert_one(signature)
     except IntegrityError:
         existing = Signature.objects.get(campaign_id=signature.campaign_id, email_index=signature.email_index)
     else:
@@ -155,7 +172,19 @@ def signature_store(prepared: PreparedSignature) -> SignatureAdded:
         return SignatureAdded(signature=existing, created=False)
     existing.confirm_token_hash = signature.confirm_token_hash
     existing.unsign_token_hash = signature.unsign_token_hash
-    existing.save(update_fields=["confirm_token_hash", "unsign_token_hash", "updated_at"])
+    existing.email_links = signature.email_links
+    existing.email_due_at = signature.email_due_at
+    existing.email_attempts = 0
+    existing.save(
+        update_fields=[
+            "confirm_token_hash",
+            "unsign_token_hash",
+            "email_links",
+            "email_due_at",
+            "email_attempts",
+            "updated_at",
+        ]
+    )
     return SignatureAdded(
         signature=existing, created=False, confirm_token=prepared.confirm_token, unsign_token=prepared.unsign_token
     )
@@ -263,6 +292,8 @@ def signatures_erase_after_retention(*, today: datetime.date) -> int:
                 email_index="",
                 confirm_token_hash="",
                 unsign_token_hash="",
+                email_links="",
+                email_due_at=None,
                 status=Signature.Status.ERASED,
                 erased_at=timezone.now(),
                 updated_at=timezone.now(),

@@ -68,10 +68,12 @@ def language_choices() -> list[tuple[str, str]]:
     return list(_languages(_active()))
 
 
+@cache
 def country_codes() -> frozenset[str]:
     return frozenset(code for code, _name in _countries(settings.LANGUAGE_CODE))
 
 
+@cache
 def language_codes() -> frozenset[str]:
     return frozenset(code for code, _name in _languages(settings.LANGUAGE_CODE))
 

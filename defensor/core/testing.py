@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from allauth.mfa.models import Authenticator
+from django.db import connection
 from django.test import Client
 
 from defensor.accounts.models import Organisation, Role, User
@@ -106,3 +107,12 @@ def assert_persona_matrix(
                 f"anonymous should be sent to sign in, got {response['Location']}"
             )
     assert got == expected, f"{method.upper()} {url}: expected {expected}, got {got}"
+
+
+def raw_column(table: str, column: str, pk: int) -> str:
+    """A column as the database holds it: for an encrypted field, the token, never the plaintext."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        # Names come from the tests themselves; the key is a parameter.
+        cursor.execute(f"SELECT {quote(column)} FROM {quote(table)} WHERE id = %s", [pk])  # noqa: S608
+        return str(cursor.fetchone()[0])

@@ -14,7 +14,7 @@ class PublicConfig(AppConfig):
         from defensor.campaigns.models import Campaign
         from defensor.core import schedule
         from defensor.public.selectors import campaigns_forget
-        from defensor.public.tasks import erase_signatures_after_retention
+        from defensor.public.tasks import erase_signatures_after_retention, send_confirmations
 
         schedule.register(
             "public.erase_signatures_after_retention",
@@ -22,5 +22,7 @@ class PublicConfig(AppConfig):
             every=timedelta(days=1),
             at=time(3, 30),
         )
+        # Sign-ons queue the mailer themselves; this sends retries and anything a lost wake-up left.
+        schedule.register("public.confirmations_send", send_confirmations, every=timedelta(minutes=1))
         post_save.connect(campaigns_forget, sender=Campaign, dispatch_uid="public.campaigns_forget.save")
         post_delete.connect(campaigns_forget, sender=Campaign, dispatch_uid="public.campaigns_forget.delete")

@@ -1,11 +1,11 @@
 """The public site's writes: a sign-on (one proof of work pays for one signature), and housekeeping.
 
-A sign-on is one short write transaction with three INSERTs: the spent challenge, the signature,
-and the confirmation email's task row (when the task queue is a table of the same database, as
-with the default backend: the row is part of the transaction, so the email cannot be lost and
-there is no second commit). Everything that needs no lock (validation, the blind index, the
-tokens and their sealing) is done before the transaction opens: on SQLite the transaction holds
-the database's single write lock, so every microsecond inside it is paid by every other writer.
+A sign-on is one short write transaction with two INSERTs: the spent challenge and the signature,
+whose row also carries its confirmation email (an outbox on the row: see `defensor.public.mail`),
+so the email cannot be lost and there is no second commit. Both are written by `insert_one` (SQL
+built once per process). Everything that needs no lock (validation, the blind index, the tokens
+and their encryption) is done before the transaction opens: on SQLite the transaction holds the
+database's single write lock, so every microsecond inside it is paid by every other writer.
 Signing is a public act, counted and not audited per row (see `defensor.campaigns.signatures`).
 """
 
@@ -24,13 +24,11 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from defensor.campaigns.models import Campaign
-from defensor.campaigns.signatures import PreparedSignature, SignatureAdded, signature_prepare, signature_store
-from defensor.core import crypto
-from defensor.core.tasks import enqueue_on_commit
+from defensor.campaigns.signatures import SignatureAdded, signature_prepare, signature_store
+from defensor.core.inserts import insert_one
+from defensor.public.mail import confirmations_wake
 from defensor.public.models import UsedChallenge
 from defensor.public.proof_of_work import LIFETIME, Verdict
-
-TOKEN_CONTEXT = "public.signature.token"  # noqa: S105 - associated data of sealed tokens, not a secret
 
 
 class ChallengeReused(Exception):
@@ -90,18 +88,18 @@ def signon_submit(
     consent_letter: bool,
     consent_updates: bool,
 ) -> SignatureAdded:
-    """Spend the proof of work, record the signature and queue its email, in one transaction.
+    """Spend the proof of work and record the signature with its email due, in one transaction.
 
     Committed when this returns: the view's "check your email" answer comes after. Raises
     `ChallengeReused` (and stores nothing) when the proof of work was spent before.
     """
-    from defensor.public.tasks import send_signature_confirmation
+    from defensor.public.tasks import send_confirmations
 
     if not proof.ok:
         raise ValueError("signon_submit needs a verified proof of work")
 
-    def prepare() -> tuple[PreparedSignature, list[str]]:
-        prepared = signature_prepare(
+    def prepare() -> Any:
+        return signature_prepare(
             campaign=campaign,
             name=name,
             email=email,
@@ -112,12 +110,6 @@ def signon_submit(
             consent_letter=consent_letter,
             consent_updates=consent_updates,
         )
-        # The task queue is a table that outlives the task: the links go in sealed.
-        sealed = [
-            crypto.encrypt_text(token, organisation_id=campaign.organisation_id, context=TOKEN_CONTEXT)
-            for token in (prepared.confirm_token, prepared.unsign_token)
-        ]
-        return prepared, sealed
 
     # The organisation's data and index keys are looked up (and created, the very first time)
     # on first use. Two processes creating the same key at once would each keep their own, and
@@ -125,26 +117,25 @@ def signon_submit(
     # organisation in each process does that under the write lock, later ones before it.
     keys_known = campaign.organisation_id in _keys_known
     if keys_known:
-        prepared, sealed = prepare()
+        prepared = prepare()
     spent = UsedChallenge(digest=proof.digest, expires_at=proof.expires_at or timezone.now() + LIFETIME)
-    in_transaction = _queue_is_in_this_database(send_signature_confirmation)
+    in_transaction = _queue_is_in_this_database(send_confirmations)
     with _writers_queue(), transaction.atomic():
         try:
             # No savepoint: a replay is refused before anything else is written, and the
             # exception leaving this block rolls the transaction back.
-            spent.save(force_insert=True)
+            insert_one(spent)
         except IntegrityError as exc:
             raise ChallengeReused from exc
         if not keys_known:
-            prepared, sealed = prepare()
+            prepared = prepare()
         added = signature_store(prepared)
         if added.needs_email:
-            args = (added.signature.pk, sealed[0], sealed[1])
             if in_transaction:
-                send_signature_confirmation.enqueue(*args)
+                confirmations_wake()
             else:
                 # A queue elsewhere (or the immediate backend of tests) must not see rolled-back work.
-                enqueue_on_commit(send_signature_confirmation, *args)
+                transaction.on_commit(confirmations_wake)
     if campaign.organisation_id is not None and not connection.in_atomic_block:
         _keys_known.add(campaign.organisation_id)
     return added

@@ -5,44 +5,27 @@ from __future__ import annotations
 import datetime
 import logging
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
 
-from defensor.campaigns.models import Signature
 from defensor.campaigns.signatures import signatures_erase_after_retention
-from defensor.core import crypto
-from defensor.public.services import TOKEN_CONTEXT, used_challenges_purge
+from defensor.public.mail import confirmations_send
+from defensor.public.services import used_challenges_purge
 
 logger = logging.getLogger(__name__)
 
 
 @task()
-def send_signature_confirmation(signature_id: int, sealed_confirm: str, sealed_unsign: str) -> None:
-    """Mail the confirmation link (and the unsign link) in the signer's language."""
-    signature = Signature.objects.select_related("campaign").filter(pk=signature_id).first()
-    if signature is None or signature.status != Signature.Status.PENDING:
-        return
-    campaign = signature.campaign
-    site = settings.SITE_URL.rstrip("/")
-    confirm = crypto.decrypt_text(sealed_confirm, context=TOKEN_CONTEXT)
-    unsign = crypto.decrypt_text(sealed_unsign, context=TOKEN_CONTEXT)
-    with translation.override(signature.language):
-        context = {
-            "campaign": campaign,
-            "name": signature.name,
-            "confirm_link": site + reverse("public:confirm", args=[campaign.slug, confirm]),
-            "unsign_link": site + reverse("public:unsign", args=[campaign.slug, unsign]),
-        }
-        subject = render_to_string("public/email/confirm_subject.txt", context).strip()
-        body = render_to_string("public/email/confirm.txt", context)
-    message = EmailMultiAlternatives(subject=subject, body=body, to=[signature.email])
-    message.extra_headers["List-Unsubscribe"] = f"<{context['unsign_link']}>"
-    message.send()
-    logger.info("signature %s: confirmation sent", signature.pk)
+def send_confirmations() -> int:
+    """Send the sign-on confirmation emails that are due (queued by sign-ons, and every minute)."""
+    result = confirmations_send()
+    if result.sent or result.retried or result.failed:
+        logger.info(
+            "sign-on confirmations: %d sent, %d to retry, %d given up",
+            len(result.sent),
+            len(result.retried),
+            len(result.failed),
+        )
+    return len(result.sent)
 
 
 @task()

@@ -7,18 +7,12 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from PIL import Image
 
 from defensor.cases import services
 from defensor.cases.models import Case, Document, Event
 from defensor.core.models import Activity, AuditEntry, Sensitivity
-
-
-def raw_column(table: str, column: str, pk: int) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608 - names are constants
-        return str(cursor.fetchone()[0])
+from defensor.core.testing import raw_column
 
 
 def test_references_count_up_per_organisation_and_year(world):

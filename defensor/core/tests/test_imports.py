@@ -11,13 +11,12 @@ import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 
 from defensor.core import imports
 from defensor.core.imports import Importer, ImportField
 from defensor.core.ledger import activity_record
 from defensor.core.models import Activity, ActivityKind, AuditEntry, ImportBatch, ImportedRecord
-from defensor.core.testing import Personas, assert_persona_matrix, make_member, sign_in
+from defensor.core.testing import Personas, assert_persona_matrix, make_member, raw_column, sign_in
 
 REFUSED_TITLE = "Refused by the service"
 
@@ -274,16 +273,10 @@ def test_a_row_refused_while_applying_is_skipped_in_good_rows_only_mode(personas
 # --- privacy and the record -------------------------------------------------------------------
 
 
-def _raw(column: str, pk: int) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {column} FROM core_importbatch WHERE id = %s", [pk])  # noqa: S608 - fixed names
-        return str(cursor.fetchone()[0])
-
-
 def test_staged_rows_are_encrypted_in_the_database_and_erased_after_apply(personas: Personas) -> None:
     batch = ready(personas, GOOD_CSV.encode())
     for column in ("rows", "header"):
-        stored = _raw(column, batch.pk)
+        stored = raw_column("core_importbatch", column, batch.pk)
         assert stored.startswith("dfe1:")
         assert "bar council" not in stored
         assert "Title" not in stored
@@ -291,7 +284,7 @@ def test_staged_rows_are_encrypted_in_the_database_and_erased_after_apply(person
     batch.refresh_from_db()
     assert batch.rows == []
     assert batch.results["created"] == 2
-    assert "bar council" not in _raw("results", batch.pk)
+    assert "bar council" not in raw_column("core_importbatch", "results", batch.pk)
 
 
 def test_imported_records_keep_only_a_keyed_hash_of_the_natural_key(personas: Personas) -> None:

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 
 from defensor.core.models import AuditEntry, Sensitivity
-from defensor.core.testing import make_member
+from defensor.core.testing import make_member, raw_column
 from defensor.directory.models import InstitutionKind, LanguageLevel, NameKey, Person, Profession
 from defensor.directory.selectors import PersonFilters, person_list
 from defensor.directory.services import person_archive, person_restore, person_update
-
-
-def _raw(table: str, column: str, pk: int) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608 - fixed names in tests
-        return cursor.fetchone()[0]
 
 
 def test_create_fills_the_latin_name_by_transliteration(make_person):
@@ -98,7 +91,7 @@ def test_encrypted_columns_hold_no_plaintext(make_person, make_institution):
         ("notes", "Istanbul hearing"),
         ("security_notes", "monitored"),
     ]:
-        raw = _raw("directory_person", column, person.pk)
+        raw = raw_column("directory_person", column, person.pk)
         assert raw.startswith("dfe1:")
         assert plaintext not in raw
     reloaded = Person.objects.get(pk=person.pk)
