@@ -64,19 +64,21 @@ INSTALLED_APPS = [
     "defensor.reporting",
 ]
 
+# Sessions, authentication, messages and allauth session tracking pass the public pages (/act/) by:
+# see defensor.core.middleware.back_office_only.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "defensor.core.middleware.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "defensor.core.back_office.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "defensor.core.back_office.AuthenticationMiddleware",
+    "defensor.core.back_office.MessageMiddleware",
     "defensor.accounts.middleware.SessionLifetimeMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "defensor.core.back_office.UserSessionsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "defensor.accounts.middleware.ActiveOrganisationMiddleware",

@@ -3,6 +3,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 urlpatterns = [
+    # First: the public pages take the load, and are matched without trying the others.
+    path("act/", include("defensor.public.urls")),
     path("", RedirectView.as_view(pattern_name="reporting:dashboard", permanent=False)),
     path("", include("defensor.reporting.urls")),
     path("", include("defensor.accounts.urls")),
@@ -13,7 +15,6 @@ urlpatterns = [
     path("app/recommendations/", include("defensor.recommendations.urls")),
     path("app/monitoring/", include("defensor.monitoring.urls")),
     path("app/campaigns/", include("defensor.campaigns.urls")),
-    path("act/", include("defensor.public.urls")),
     path("", include("defensor.monitoring.feed_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

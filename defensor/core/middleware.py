@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -59,3 +60,31 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return protect_private(request, self.get_response(request))
+
+
+PUBLIC_PREFIXES = ("/act/",)
+
+
+def is_public_path(path: str) -> bool:
+    """The public sign-on pages: no account, session, organisation or second factor there."""
+    return path.startswith(PUBLIC_PREFIXES)
+
+
+def back_office_only(middleware: type[Any]) -> type[Any]:
+    """`middleware`, except that requests for the public pages pass straight through it.
+
+    Sessions, authentication, messages and allauth's session tracking serve signed-in staff.
+    The public sign-on pages under /act/ use none of them: they read no session, set no cookie
+    but the CSRF and language ones, and show no messages; and they are the pages that take the
+    load of a campaign (thousands of sign-ons a minute). The subclass keeps the original's name
+    in MIDDLEWARE's place and passes Django's checks that look for it (admin's look for
+    subclasses). Context processors and templates already cope with a request without `user`,
+    `session` or `_messages`; a test renders every public page through the full stack.
+    """
+
+    def __call__(self: Any, request: HttpRequest) -> HttpResponse:
+        if is_public_path(request.path_info):
+            return self.get_response(request)  # type: ignore[no-any-return]
+        return middleware.__call__(self, request)  # type: ignore[no-any-return]
+
+    return type(middleware.__name__, (middleware,), {"__call__": __call__, "__module__": __name__})
