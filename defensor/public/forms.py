@@ -33,6 +33,13 @@ def seconds_since_start(token: str, slug: str) -> float | None:
     return time.time() - float(data["t"])
 
 
+def _country(value: Any) -> str:
+    code = str(value or "").upper()
+    if code and code not in country_codes():
+        raise forms.ValidationError(_("Choose a country from the list."))
+    return code
+
+
 class SignOnForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=200)
     profession = forms.ChoiceField(
@@ -67,11 +74,24 @@ class SignOnForm(forms.Form):
         return self
 
     def clean_country(self) -> str:
-        code = str(self.cleaned_data.get("country") or "").upper()
-        if code and code not in country_codes():
-            raise forms.ValidationError(_("Choose a country from the list."))
-        return code
+        return _country(self.cleaned_data.get("country"))
 
-    @property
-    def is_bot_trap_filled(self) -> bool:
-        return bool((self.data.get("website") or "").strip())
+    @classmethod
+    def cleaned_if_valid(cls, data: Any) -> dict[str, Any] | None:
+        """What `cleaned_data` would be for `data` when the form is valid; None when it is not.
+
+        The sign-on's usual case, without building the form: Django copies every field (and its
+        widget) for each form it builds, so that one form can be changed for display without
+        touching the others; cleaning changes no field, so the class's own fields are used
+        here. On None the caller builds the form, which finds and shows the errors. This must
+        stay what the form does: `clean_<field>` hooks are called the same way, and the form
+        has no `clean()` of its own (a test holds both).
+        """
+        cleaned: dict[str, Any] = {}
+        try:
+            for name, field in cls.base_fields.items():
+                cleaned[name] = field.clean(field.widget.value_from_datadict(data, {}, name))
+            cleaned["country"] = _country(cleaned["country"])
+        except forms.ValidationError:
+            return None
+        return cleaned

@@ -75,8 +75,9 @@ def payload_verify(payload: str) -> Verdict:
         )
     hmac_secret, hmac_key_secret = _secrets()
     try:
-        result = altcha.verify_solution(payload, hmac_secret, hmac_key_secret=hmac_key_secret)
-    except (ValueError, TypeError, AttributeError):
+        parsed = altcha.Payload.from_base64(payload)  # decoded once, for the check and for its fields
+        result = altcha.verify_solution(parsed, hmac_secret, hmac_key_secret=hmac_key_secret)
+    except (ValueError, TypeError, AttributeError, KeyError):
         result = None
     if result is None or result.error:
         return Verdict(False, str(_("The anti-spam check failed. Please reload the page and try again.")))
@@ -84,7 +85,6 @@ def payload_verify(payload: str) -> Verdict:
         return Verdict(False, str(_("The anti-spam check has expired. Please reload the page and try again.")))
     if not result.verified:
         return Verdict(False, str(_("The anti-spam check failed. Please reload the page and try again.")))
-    parsed = altcha.Payload.from_base64(payload)
     signature = str(parsed.challenge.signature)
     expires = parsed.challenge.parameters.expires_at
     return Verdict(

@@ -80,6 +80,13 @@ def _answer(
     return response
 
 
+def _shown(request: HttpRequest) -> SignOnForm:
+    """The valid form again, as the signer filled it in, to show with a message that is not about a field."""
+    form = SignOnForm(request.POST)
+    form.is_valid()
+    return form
+
+
 _answers: dict[tuple[int, str, bool], tuple[Campaign, str]] = {}
 
 
@@ -115,13 +122,15 @@ def _sign_on(request: HttpRequest, slug: str, *, embed: bool) -> HttpResponse:
     too_many = _("Too many signatures were sent from here in a short time. Please try again later.")
     if limited and not rate_limits.hit(rate_limits.PER_ADDRESS, address or "unknown"):
         return _page(request, campaign, embed=embed, form=SignOnForm(request.POST), error=str(too_many), status=429)
-    form = SignOnForm(request.POST)
-    if not form.is_valid():
+    data = SignOnForm.cleaned_if_valid(request.POST)
+    if data is None:
+        form = SignOnForm(request.POST)
+        form.is_valid()
         return _page(request, campaign, embed=embed, form=form, status=400)
-    if form.is_bot_trap_filled:
-        # Answered like a success, so that the robot learns nothing; nothing is stored.
+    if (data["website"] or "").strip():
+        # The bot trap is filled: answered like a success, so that the robot learns nothing; nothing is stored.
         return _check_email(campaign, embed=embed)
-    elapsed = seconds_since_start(form.cleaned_data["started"], campaign.slug)
+    elapsed = seconds_since_start(data["started"], campaign.slug)
     if elapsed is None or elapsed < MIN_FILL_SECONDS:
         message = _("The form was sent too quickly, or the page is too old. Please check your details and send again.")
         resubmitted = request.POST.copy()
@@ -131,10 +140,9 @@ def _sign_on(request: HttpRequest, slug: str, *, embed: bool) -> HttpResponse:
         return _page(request, campaign, embed=embed, form=refreshed, error=str(message), status=400)
     proof = proof_of_work.payload_verify(request.POST.get("altcha", ""))
     if not proof.ok:
-        return _page(request, campaign, embed=embed, form=form, error=proof.message, status=400)
-    if limited and not rate_limits.hit(rate_limits.PER_EMAIL, form.cleaned_data["email"].strip().casefold()):
-        return _page(request, campaign, embed=embed, form=form, error=str(too_many), status=429)
-    data = form.cleaned_data
+        return _page(request, campaign, embed=embed, form=_shown(request), error=proof.message, status=400)
+    if limited and not rate_limits.hit(rate_limits.PER_EMAIL, data["email"].strip().casefold()):
+        return _page(request, campaign, embed=embed, form=_shown(request), error=str(too_many), status=429)
     try:
         signon_submit(
             campaign=campaign,
@@ -150,7 +158,7 @@ def _sign_on(request: HttpRequest, slug: str, *, embed: bool) -> HttpResponse:
         )
     except ChallengeReused:
         message = _("This anti-spam check was already used. Please wait for a new one and send again.")
-        return _page(request, campaign, embed=embed, form=form, error=str(message), status=400)
+        return _page(request, campaign, embed=embed, form=_shown(request), error=str(message), status=400)
     # Committed: only now is the signer told to check their email.
     return _check_email(campaign, embed=embed)
 
