@@ -165,7 +165,9 @@ class Signature(OrgOwned):
         LAWYER = "lawyer", _("Lawyer")
         OTHER = "other", _("Other")
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="signatures")
+    # No index of its own: the (campaign, status) index below serves every look-up by campaign, and
+    # each index is one more B-tree for every sign-on to write.
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="signatures", db_index=False)
     name = EncryptedTextField(_("name"), blank=True)
     email = EncryptedTextField(_("email"), blank=True)
     email_index = models.CharField(max_length=64, blank=True)

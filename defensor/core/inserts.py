@@ -39,14 +39,14 @@ def _statement(model: type[models.Model], alias: str) -> tuple[str, list[models.
     if any(hasattr(field, "get_placeholder") for field in fields):
         raise NotInsertable(f"{meta.label} has a field with its own SQL placeholder: write it with save()")
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
+    columns = ", ".join(quote(str(field.column)) for field in fields)
     values = ", ".join(["%s"] * len(fields))
     # Names from the model, quoted by the backend; the values are parameters.
     sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608
     returning = bool(generated_pk and connection.features.can_return_columns_from_insert)
     if returning:
         assert meta.pk is not None
-        sql += f" RETURNING {quote(meta.pk.column)}"
+        sql += f" RETURNING {quote(str(meta.pk.column))}"
     built = _statements[key] = (sql, fields, returning)
     return built
 
