@@ -33,10 +33,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from defensor.campaigns.letters import RENDER_KIND as LETTERS_RENDER_KIND
 from defensor.campaigns.models import Campaign, Signature
 from defensor.core import crypto
 from defensor.core.audit import audit_record
 from defensor.core.inserts import insert_one
+from defensor.core.rendering.services import render_files_erase
 
 
 class SignatureClosed(Exception):
@@ -273,6 +275,7 @@ def signatures_erase_after_retention(*, today: datetime.date) -> int:
     """Erase signers' personal data in campaigns closed more than `retention_days` ago.
 
     The rows stay (status `erased`, dates kept) so that the campaign's count does not change.
+    The campaign's rendered letters, which list the signatories, are deleted with it.
     Returns how many signatures were erased.
     """
     erased_total = 0
@@ -299,13 +302,19 @@ def signatures_erase_after_retention(*, today: datetime.date) -> int:
                 updated_at=timezone.now(),
             )
         )
-        if erased:
+        # The rendered letters list the signatories: they go with the signers' data.
+        letter_files = render_files_erase(obj=campaign, kind=LETTERS_RENDER_KIND)
+        if erased or letter_files:
             audit_record(
                 actor=None,
                 action="campaigns.signatures.erased",
                 organisation=campaign.organisation_id,
                 obj=campaign,
-                changes={"erased": erased, "retention_days": campaign.retention_days},
+                changes={
+                    "erased": erased,
+                    "letter_files_erased": letter_files,
+                    "retention_days": campaign.retention_days,
+                },
             )
         erased_total += erased
     return erased_total

@@ -279,6 +279,7 @@ class RenderJob(OrgOwned):
         RUNNING = "running", _("In progress")
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
+        ERASED = "erased", _("Erased")  # its file deleted at the end of a retention period
 
     kind = models.CharField(_("kind of document"), max_length=64, db_index=True)
     requested_by = models.ForeignKey(

@@ -142,7 +142,7 @@ def test_the_erasure_is_audited_with_counts_only(campaign: Campaign) -> None:
     campaign.save()
     signatures_erase_after_retention(today=timezone.localdate())
     entry = AuditEntry.objects.get(action="campaigns.signatures.erased")
-    assert entry.changes == {"erased": 1, "retention_days": campaign.retention_days}
+    assert entry.changes == {"erased": 1, "letter_files_erased": 0, "retention_days": campaign.retention_days}
     assert "signer" not in (str(entry.changes) + entry.actor_label).lower()
 
 

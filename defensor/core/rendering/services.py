@@ -168,6 +168,8 @@ def render_job_download(*, actor: Any, job: RenderJob) -> tuple[bytes, str, str]
     if not has_capability(actor, job.organisation_id, Capability.EXPORT):
         raise PermissionDenied
     name = job.file.name
+    if job.status == RenderJob.Status.ERASED:
+        raise ValidationError(gettext("This document was erased at the end of its retention period."), code="erased")
     if job.status != RenderJob.Status.DONE or not name:
         raise ValidationError(gettext("This document is not ready."), code="not_ready")
     with job.file.storage.open(name, "rb") as handle:
@@ -180,3 +182,31 @@ def render_job_download(*, actor: Any, job: RenderJob) -> tuple[bytes, str, str]
         changes={"kind": job.kind, "size": len(content)},
     )
     return content, job.mime, job.filename
+
+
+def render_files_erase(*, obj: models.Model, kind: str) -> int:
+    """Delete the files rendered of `kind` for `obj` (and what names them); the jobs stay, marked erased.
+
+    For documents that hold personal data with a retention period of its own: the letters of a
+    campaign list its signatories, and go when the signers' data does. The caller audits.
+    Returns how many files were deleted.
+    """
+    content_type = ContentType.objects.get_for_model(obj)
+    erased = 0
+    jobs = RenderJob.objects.filter(content_type=content_type, object_id=str(obj.pk), kind=kind).exclude(
+        status=RenderJob.Status.ERASED
+    )
+    for job in jobs.select_for_update():
+        if job.is_active:
+            continue  # still rendering: it is erased on a later run
+        if job.file.name:
+            job.file.storage.delete(job.file.name)
+            erased += 1
+        job.file = ""
+        job.filename = ""
+        job.size = 0
+        job.mime = ""
+        job.message = ""
+        job.status = RenderJob.Status.ERASED
+        job.save(update_fields=["file", "filename", "size", "mime", "message", "status", "updated_at"])
+    return erased

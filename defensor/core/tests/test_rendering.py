@@ -771,3 +771,44 @@ def test_page_of_a_failed_job_shows_the_message(personas, activity, django_captu
     assert "The campaign has no letter template in Russian." in body
     assert 'role="alert"' in body
     assert "hx-trigger" not in body
+
+
+# --- erasing rendered files at the end of a retention period --------------------------------
+
+
+def test_erasing_deletes_the_file_and_marks_the_job(done_job, activity):
+    from defensor.core.rendering.services import render_files_erase
+
+    name = done_job.file.name
+    assert render_files_erase(obj=activity, kind=KIND) == 1
+    done_job.refresh_from_db()
+    assert done_job.status == RenderJob.Status.ERASED
+    assert (done_job.file.name, done_job.filename, done_job.size) == ("", "", 0)
+    assert not done_job.file.storage.exists(name)
+
+
+def test_erasing_leaves_other_kinds_alone(done_job, activity):
+    from defensor.core.rendering.services import render_files_erase
+
+    assert render_files_erase(obj=activity, kind=FAILING) == 0
+    done_job.refresh_from_db()
+    assert done_job.status == RenderJob.Status.DONE
+
+
+def test_erasing_skips_a_job_still_rendering(personas, activity):
+    from defensor.core.rendering.services import render_files_erase
+
+    job = _start(personas, activity)
+    assert render_files_erase(obj=activity, kind=KIND) == 0
+    job.refresh_from_db()
+    assert job.status == RenderJob.Status.QUEUED
+
+
+def test_the_page_of_an_erased_job_says_so(personas, done_job, activity):
+    from defensor.core.rendering.services import render_files_erase
+
+    render_files_erase(obj=activity, kind=KIND)
+    page = personas.client("director").get(reverse("core:render_job", args=[done_job.pk]))
+    assert page.status_code == 200
+    assert "erased at the end of its retention period" in page.content.decode()
+    assert reverse("core:render_download", args=[done_job.pk]) not in page.content.decode()

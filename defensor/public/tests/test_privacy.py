@@ -5,13 +5,18 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from defensor.campaigns.models import Campaign, Signature
 from defensor.campaigns.signatures import signature_count
-from defensor.core.models import AuditEntry
+from defensor.core.models import AuditEntry, RenderJob
+from defensor.core.rendering.services import render_files_erase, render_job_download
+from defensor.core.testing import Personas
 from defensor.public.tasks import erase_signatures_after_retention
 from defensor.public.testing import signon_data
 
@@ -113,3 +118,53 @@ def test_retention_is_a_daily_scheduled_task() -> None:
 
     names = {scheduled.name: scheduled for scheduled in schedule.registered()}
     assert names["public.erase_signatures_after_retention"].every == datetime.timedelta(days=1)
+
+
+def _letters_job(campaign: Campaign) -> RenderJob:
+    job = RenderJob.objects.create(
+        organisation=campaign.organisation,
+        kind="campaigns.letters",
+        status=RenderJob.Status.DONE,
+        content_type=ContentType.objects.get_for_model(campaign),
+        object_id=str(campaign.pk),
+        filename="letters.zip",
+        mime="application/zip",
+        size=7,
+    )
+    job.file.save("letters.zip", ContentFile(b"PK-zip!"), save=True)
+    return job
+
+
+def test_retention_deletes_the_rendered_letters_that_list_the_signatories(campaign: Campaign) -> None:
+    _confirmed(campaign, 2)
+    job = _letters_job(campaign)
+    name = job.file.name
+    assert job.file.storage.exists(name)
+    _close(campaign, days_ago=40)
+    erase_signatures_after_retention.enqueue(timezone.localdate().isoformat())
+    job.refresh_from_db()
+    assert job.status == RenderJob.Status.ERASED
+    assert not job.file.name
+    assert job.filename == ""
+    assert not job.file.storage.exists(name)
+    entry = AuditEntry.objects.get(action="campaigns.signatures.erased")
+    assert entry.changes["letter_files_erased"] == 1
+
+
+def test_retention_keeps_the_letters_of_a_recently_closed_campaign(campaign: Campaign) -> None:
+    _confirmed(campaign, 2)
+    job = _letters_job(campaign)
+    _close(campaign, days_ago=10)
+    erase_signatures_after_retention.enqueue(timezone.localdate().isoformat())
+    job.refresh_from_db()
+    assert job.status == RenderJob.Status.DONE
+    assert job.file.storage.exists(job.file.name)
+
+
+def test_erased_letters_cannot_be_downloaded_and_say_why(campaign: Campaign, personas: Personas) -> None:
+    job = _letters_job(campaign)
+    render_files_erase(obj=campaign, kind="campaigns.letters")
+    job.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        render_job_download(actor=personas.users["director"], job=job)
+    assert refused.value.code == "erased"
