@@ -184,24 +184,25 @@ def render_job_download(*, actor: Any, job: RenderJob) -> tuple[bytes, str, str]
     return content, job.mime, job.filename
 
 
+@transaction.atomic
 def render_files_erase(*, obj: models.Model, kind: str) -> int:
     """Delete the files rendered of `kind` for `obj` (and what names them); the jobs stay, marked erased.
 
     For documents that hold personal data with a retention period of its own: the letters of a
-    campaign list its signatories, and go when the signers' data does. The caller audits.
-    Returns how many files were deleted.
+    campaign list its signatories, and go when the signers' data does. The files are deleted once
+    the jobs' new state is committed (a rolled-back erasure leaves them downloadable). The caller
+    audits. Returns how many files are deleted.
     """
     content_type = ContentType.objects.get_for_model(obj)
-    erased = 0
     jobs = RenderJob.objects.filter(content_type=content_type, object_id=str(obj.pk), kind=kind).exclude(
         status=RenderJob.Status.ERASED
     )
+    files: list[tuple[Any, str]] = []
     for job in jobs.select_for_update():
         if job.is_active:
             continue  # still rendering: it is erased on a later run
         if job.file.name:
-            job.file.storage.delete(job.file.name)
-            erased += 1
+            files.append((job.file.storage, job.file.name))
         job.file = ""
         job.filename = ""
         job.size = 0
@@ -209,4 +210,10 @@ def render_files_erase(*, obj: models.Model, kind: str) -> int:
         job.message = ""
         job.status = RenderJob.Status.ERASED
         job.save(update_fields=["file", "filename", "size", "mime", "message", "status", "updated_at"])
-    return erased
+
+    def delete_files() -> None:
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
+    return len(files)

@@ -13,6 +13,7 @@ import docx
 import pypdf
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from jinja2.exceptions import SecurityError
@@ -776,11 +777,12 @@ def test_page_of_a_failed_job_shows_the_message(personas, activity, django_captu
 # --- erasing rendered files at the end of a retention period --------------------------------
 
 
-def test_erasing_deletes_the_file_and_marks_the_job(done_job, activity):
+def test_erasing_deletes_the_file_and_marks_the_job(done_job, activity, django_capture_on_commit_callbacks):
     from defensor.core.rendering.services import render_files_erase
 
     name = done_job.file.name
-    assert render_files_erase(obj=activity, kind=KIND) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert render_files_erase(obj=activity, kind=KIND) == 1
     done_job.refresh_from_db()
     assert done_job.status == RenderJob.Status.ERASED
     assert (done_job.file.name, done_job.filename, done_job.size) == ("", "", 0)
@@ -812,3 +814,15 @@ def test_the_page_of_an_erased_job_says_so(personas, done_job, activity):
     assert page.status_code == 200
     assert "erased at the end of its retention period" in page.content.decode()
     assert reverse("core:render_download", args=[done_job.pk]) not in page.content.decode()
+
+
+def test_a_rolled_back_erasure_keeps_the_file(done_job, activity):
+    from defensor.core.rendering.services import render_files_erase
+
+    name = done_job.file.name
+    with pytest.raises(RuntimeError), transaction.atomic():
+        render_files_erase(obj=activity, kind=KIND)
+        raise RuntimeError("something later in the same transaction failed")
+    done_job.refresh_from_db()
+    assert done_job.status == RenderJob.Status.DONE
+    assert done_job.file.storage.exists(name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -135,13 +136,16 @@ def _letters_job(campaign: Campaign) -> RenderJob:
     return job
 
 
-def test_retention_deletes_the_rendered_letters_that_list_the_signatories(campaign: Campaign) -> None:
+def test_retention_deletes_the_rendered_letters_that_list_the_signatories(
+    campaign: Campaign, django_capture_on_commit_callbacks: Any
+) -> None:
     _confirmed(campaign, 2)
     job = _letters_job(campaign)
     name = job.file.name
     assert job.file.storage.exists(name)
     _close(campaign, days_ago=40)
-    erase_signatures_after_retention.enqueue(timezone.localdate().isoformat())
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_signatures_after_retention.enqueue(timezone.localdate().isoformat())
     job.refresh_from_db()
     assert job.status == RenderJob.Status.ERASED
     assert not job.file.name
