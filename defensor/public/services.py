@@ -24,7 +24,7 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from defensor.campaigns.models import Campaign
-from defensor.campaigns.signatures import SignatureAdded, signature_prepare, signature_store
+from defensor.campaigns.signatures import PreparedSignature, SignatureAdded, signature_prepare, signature_store
 from defensor.core.inserts import insert_one
 from defensor.public.mail import confirmations_wake
 from defensor.public.models import UsedChallenge
@@ -98,7 +98,7 @@ def signon_submit(
     if not proof.ok:
         raise ValueError("signon_submit needs a verified proof of work")
 
-    def prepare() -> Any:
+    def prepare() -> PreparedSignature:
         return signature_prepare(
             campaign=campaign,
             name=name,

@@ -81,7 +81,7 @@ def _answer(
 
 
 def _shown(request: HttpRequest) -> SignOnForm:
-    """The valid form again, as the signer filled it in, to show with a message that is not about a field."""
+    """The form as the signer filled it in, checked, to show again (with its errors, or with a message)."""
     form = SignOnForm(request.POST)
     form.is_valid()
     return form
@@ -124,9 +124,7 @@ def _sign_on(request: HttpRequest, slug: str, *, embed: bool) -> HttpResponse:
         return _page(request, campaign, embed=embed, form=SignOnForm(request.POST), error=str(too_many), status=429)
     data = SignOnForm.cleaned_if_valid(request.POST)
     if data is None:
-        form = SignOnForm(request.POST)
-        form.is_valid()
-        return _page(request, campaign, embed=embed, form=form, status=400)
+        return _page(request, campaign, embed=embed, form=_shown(request), status=400)
     if (data["website"] or "").strip():
         # The bot trap is filled: answered like a success, so that the robot learns nothing; nothing is stored.
         return _check_email(campaign, embed=embed)
