@@ -28,16 +28,18 @@ import datetime
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Field, Q, QuerySet
 from django.utils import timezone
 
 from defensor.campaigns.letters import RENDER_KIND as LETTERS_RENDER_KIND
 from defensor.campaigns.models import Campaign, Signature
 from defensor.core import crypto
 from defensor.core.audit import audit_record
-from defensor.core.inserts import insert_one
+from defensor.core.inserts import insert_values, sealed
 from defensor.core.rendering.services import render_files_erase
 
 
@@ -49,7 +51,7 @@ class SignatureClosed(Exception):
 class SignatureAdded:
     """What `signature_add` did. The tokens are set when a confirmation email must be sent."""
 
-    signature: Signature
+    signature_id: int
     created: bool
     confirm_token: str = ""
     unsign_token: str = ""
@@ -58,14 +60,27 @@ class SignatureAdded:
     def needs_email(self) -> bool:
         return bool(self.confirm_token)
 
+    @property
+    def signature(self) -> Signature:
+        """The signature row as it is now (read from the database)."""
+        return Signature.objects.get(pk=self.signature_id)
+
 
 @dataclass(frozen=True)
 class PreparedSignature:
-    """A validated signature not yet written, with the raw tokens its email will carry."""
+    """A validated signature not yet written: its row's values, and the raw tokens its email will carry.
 
-    signature: Signature
+    `values` are by attribute name, ready for `insert_values`: the name, email, bar association
+    and email links already encrypted.
+    """
+
+    values: dict[str, Any]
     confirm_token: str
     unsign_token: str
+
+
+# What a signer types (checked here as the model would); the rest of a new row is made here.
+_TYPED_FIELDS = ("name", "email", "profession", "bar_association", "country", "language")
 
 
 def normalise_email(email: str) -> str:
@@ -126,28 +141,38 @@ def signature_prepare(
     if not campaign.is_open_for_signatures:
         raise SignatureClosed
     confirm, unsign = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    now = timezone.now()
-    signature = Signature(
-        organisation_id=campaign.organisation_id,
-        campaign=campaign,
-        name=name.strip(),
-        email=normalise_email(email),
-        email_index=email_index(campaign=campaign, email=email),
-        profession=profession,
-        bar_association=bar_association.strip(),
-        country=country.upper(),
-        language=language,
-        consent_letter=consent_letter,
-        consent_updates=consent_updates,
-        confirm_token_hash=token_hash(confirm),
-        unsign_token_hash=token_hash(unsign),
-        email_due_at=now,
-        email_links=email_links_join(confirm, unsign),
-    )
-    # The campaign and organisation were just read, and one email per campaign is the
-    # database's constraint (caught in `signature_store`): checking them here would only cost queries.
-    signature.full_clean(exclude=["campaign", "organisation"], validate_unique=False, validate_constraints=False)
-    return PreparedSignature(signature=signature, confirm_token=confirm, unsign_token=unsign)
+    values: dict[str, Any] = {
+        "organisation_id": campaign.organisation_id,
+        "campaign_id": campaign.pk,
+        "name": name.strip(),
+        "email": normalise_email(email),
+        "email_index": email_index(campaign=campaign, email=email),
+        "profession": profession,
+        "bar_association": bar_association.strip(),
+        "country": country.upper(),
+        "language": language,
+        "consent_letter": consent_letter,
+        "consent_updates": consent_updates,
+        "status": Signature.Status.PENDING,
+        "confirm_token_hash": token_hash(confirm),
+        "unsign_token_hash": token_hash(unsign),
+        "email_due_at": timezone.now(),
+        "email_links": email_links_join(confirm, unsign),
+    }
+    # The model's own checks, on what came from outside. The campaign and organisation were
+    # just read, and one email per campaign is the database's constraint (met in
+    # `signature_store`): checking them here would only cost queries.
+    errors: dict[str, Any] = {}
+    for attname in _TYPED_FIELDS:
+        try:
+            field = Signature._meta.get_field(attname)
+            assert isinstance(field, Field)
+            values[attname] = field.clean(values[attname], None)
+        except ValidationError as exc:
+            errors[attname] = exc.error_list
+    if errors:
+        raise ValidationError(errors)
+    return PreparedSignature(values=sealed(Signature, values), confirm_token=confirm, unsign_token=unsign)
 
 
 @transaction.atomic(savepoint=False)
@@ -155,27 +180,26 @@ def signature_store(prepared: PreparedSignature) -> SignatureAdded:
     """Write a prepared signature; a second one from the same email for the campaign creates nothing.
 
     New tokens (for a new email: the prepared ones) are stored only while the first signature is
-    still waiting for confirmation. One INSERT for a new signer (the usual case); a look-up and an
-    UPDATE only on conflict. No savepoint of its own: inside the caller's transaction, a failure
-    here rolls the whole sign-on back.
+    still waiting for confirmation. One INSERT for a new signer (the usual case), which leaves a
+    duplicate unwritten instead of failing (so no savepoint is needed); a look-up and an UPDATE
+    only then. Inside the caller's transaction, a failure here rolls the whole sign-on back.
     """
-    signature = prepared.signature
-    try:
-        # The only savepoint: a duplicate email must not roll back the caller's work.
-        with transaction.atomic():
-            insert_one(signature)
-    except IntegrityError:
-        existing = Signature.objects.get(campaign_id=signature.campaign_id, email_index=signature.email_index)
-    else:
+    values = prepared.values
+    created = insert_values(Signature, values, ignore_conflicts=True)
+    if created is not None:
         return SignatureAdded(
-            signature=signature, created=True, confirm_token=prepared.confirm_token, unsign_token=prepared.unsign_token
+            signature_id=created,
+            created=True,
+            confirm_token=prepared.confirm_token,
+            unsign_token=prepared.unsign_token,
         )
+    existing = Signature.objects.get(campaign_id=values["campaign_id"], email_index=values["email_index"])
     if existing.status != Signature.Status.PENDING:
-        return SignatureAdded(signature=existing, created=False)
-    existing.confirm_token_hash = signature.confirm_token_hash
-    existing.unsign_token_hash = signature.unsign_token_hash
-    existing.email_links = signature.email_links
-    existing.email_due_at = signature.email_due_at
+        return SignatureAdded(signature_id=existing.pk, created=False)
+    existing.confirm_token_hash = values["confirm_token_hash"]
+    existing.unsign_token_hash = values["unsign_token_hash"]
+    existing.email_links = email_links_join(prepared.confirm_token, prepared.unsign_token)
+    existing.email_due_at = values["email_due_at"]
     existing.email_attempts = 0
     existing.save(
         update_fields=[
@@ -188,7 +212,10 @@ def signature_store(prepared: PreparedSignature) -> SignatureAdded:
         ]
     )
     return SignatureAdded(
-        signature=existing, created=False, confirm_token=prepared.confirm_token, unsign_token=prepared.unsign_token
+        signature_id=existing.pk,
+        created=False,
+        confirm_token=prepared.confirm_token,
+        unsign_token=prepared.unsign_token,
     )
 
 

@@ -42,10 +42,12 @@ class EncryptedTextField(models.TextField):
         return text
 
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:
-        value = getattr(model_instance, self.attname)
+        return self.encrypt(getattr(model_instance, self.attname), owner=getattr(model_instance, self.key_owner))
+
+    def encrypt(self, value: Any, *, owner: Any) -> Any:
+        """The column's value for plaintext `value`, encrypted with the data key of organisation `owner`."""
         if value is None or value == "":
             return value
-        owner = getattr(model_instance, self.key_owner)
         return crypto.encrypt_text(self.serialise(value), organisation_id=owner, context=self.context())
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:

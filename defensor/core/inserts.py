@@ -9,24 +9,33 @@ It refuses a model that has receivers for them, so that no receiver is silently 
 model whose fields need placeholders other than plain parameters.
 
 Use it for new rows of simple models only; everything else goes through `save()`.
+
+`insert_values` writes a row from a mapping of values without building a model instance at
+all (a model instance with its fields set is most of what a row costs in Python), and can
+leave a row that breaks a unique constraint unwritten instead of raising (`ON CONFLICT DO
+NOTHING`, on SQLite and PostgreSQL alike), so that the caller needs no savepoint.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models.signals import post_save, pre_save
+from django.utils import timezone
 
-_statements: dict[tuple[type[models.Model], str], tuple[str, list[models.Field[Any, Any]], bool]] = {}
+_statements: dict[tuple[type[models.Model], str, bool], tuple[str, list[models.Field[Any, Any]], bool]] = {}
 
 
 class NotInsertable(Exception):
     """The model cannot be written by `insert_one` (it has save receivers, or special placeholders)."""
 
 
-def _statement(model: type[models.Model], alias: str) -> tuple[str, list[models.Field[Any, Any]], bool]:
-    key = (model, alias)
+def _statement(
+    model: type[models.Model], alias: str, ignore_conflicts: bool = False
+) -> tuple[str, list[models.Field[Any, Any]], bool]:
+    key = (model, alias, ignore_conflicts)
     built = _statements.get(key)
     if built is not None:
         return built
@@ -43,7 +52,14 @@ def _statement(model: type[models.Model], alias: str) -> tuple[str, list[models.
     values = ", ".join(["%s"] * len(fields))
     # Names from the model, quoted by the backend; the values are parameters.
     sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608
+    if ignore_conflicts:
+        if not connection.features.supports_ignore_conflicts:
+            raise NotInsertable(f"{connection.vendor} cannot leave a conflicting row unwritten")
+        # Only unique constraints: unlike SQLite's INSERT OR IGNORE, NOT NULL and CHECK still raise.
+        sql += " ON CONFLICT DO NOTHING"
     returning = bool(generated_pk and connection.features.can_return_columns_from_insert)
+    if ignore_conflicts and generated_pk and not returning:
+        raise NotInsertable(f"{connection.vendor} cannot say which row ON CONFLICT DO NOTHING wrote")
     if returning:
         assert meta.pk is not None
         sql += f" RETURNING {quote(str(meta.pk.column))}"
@@ -68,3 +84,118 @@ def insert_one(instance: models.Model, *, using: str = DEFAULT_DB_ALIAS) -> None
             instance.pk = model._meta.pk.to_python(key)
     instance._state.adding = False
     instance._state.db = using
+
+
+def sealed(model: type[models.Model], values: Mapping[str, Any]) -> dict[str, Any]:
+    """`values` with each encrypted field's plaintext encrypted (with its owner's key), as `pre_save` would.
+
+    Done before the write transaction opens: encryption needs no lock.
+    """
+    out = dict(values)
+    for field in model._meta.concrete_fields:
+        if getattr(field, "encrypted", False) and field.attname in out:
+            out[field.attname] = field.encrypt(out[field.attname], owner=out[field.key_owner])  # type: ignore[attr-defined]
+    return out
+
+
+# Field classes whose database value is the Python value itself, for the types listed: for
+# these, `get_db_prep_save` returns what it is given, and the driver adapts it.
+_PLAIN_TYPES: dict[type[models.Field[Any, Any]], tuple[type, ...]] = {
+    models.CharField: (str,),
+    models.TextField: (str,),
+    models.BooleanField: (bool,),
+    models.IntegerField: (int,),
+    models.BigIntegerField: (int,),
+    models.SmallIntegerField: (int,),
+    models.PositiveIntegerField: (int,),
+    models.PositiveSmallIntegerField: (int,),
+    models.PositiveBigIntegerField: (int,),
+}
+
+
+def _plain_types(field: models.Field[Any, Any]) -> tuple[type, ...]:
+    """The value types `field` passes to the driver unchanged (exact types only; nothing for the rest)."""
+    if isinstance(field, models.ForeignKey):
+        field = field.target_field
+    return _PLAIN_TYPES.get(type(field), ())
+
+
+_drivers: dict[tuple[type[models.Model], str, bool], tuple[str, list[tuple[str, Any, tuple[type, ...]]]]] = {}
+
+
+def _driver_statement(
+    model: type[models.Model], alias: str, ignore_conflicts: bool
+) -> tuple[str, list[tuple[str, Any, tuple[type, ...]]]]:
+    """The statement in the driver's own placeholder style, and per column: attname, field, plain types."""
+    key = (model, alias, ignore_conflicts)
+    built = _drivers.get(key)
+    if built is None:
+        sql, fields, _returning = _statement(model, alias, ignore_conflicts)
+        if connections[alias].vendor == "sqlite":
+            # Names quoted by the backend contain no "%"; "%s" are only the placeholders.
+            sql = sql.replace("%s", "?")
+        built = _drivers[key] = (sql, [(field.attname, field, _plain_types(field)) for field in fields])
+    return built
+
+
+def insert_values(
+    model: type[models.Model],
+    values: Mapping[str, Any],
+    *,
+    using: str = DEFAULT_DB_ALIAS,
+    ignore_conflicts: bool = False,
+) -> Any:
+    """INSERT one row of `model` from `values` (by attribute name) and return its primary key.
+
+    Each value is what the model instance's attribute would hold, except that encrypted fields
+    take their encrypted value (`sealed`): plaintext there raises FieldError, as a queryset's
+    `update()` would. A field left out gets its default, and an `auto_now`/`auto_now_add` field
+    the time now. With `ignore_conflicts`, a row that breaks a unique constraint is not written
+    and None is returned; without it the database's IntegrityError is raised (Django's, as for
+    any query). Nothing is validated here: the caller passes values it has checked (as the
+    model's `full_clean` would).
+
+    The statement goes straight to the database driver's cursor, with Django's error
+    translation but without its cursor wrapper, unless someone is watching the queries (DEBUG's
+    query log, `CaptureQueriesContext`, an `execute_wrapper`): then through the wrapper, so
+    that they see it. The same statement and values either way.
+    """
+    generic_sql, _fields, returning = _statement(model, using, ignore_conflicts)
+    sql, columns = _driver_statement(model, using, ignore_conflicts)
+    unknown = set(values) - {attname for attname, _field, _plain in columns}
+    if unknown:
+        raise ValueError(f"{model._meta.label} has no column for {sorted(unknown)}")
+    connection = connections[using]
+    now = None
+    params = []
+    for attname, field, plain in columns:
+        if attname in values:
+            value = values[attname]
+        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            now = now or timezone.now()
+            value = now
+        else:
+            value = field.get_default()
+        params.append(value if value is None or type(value) in plain else field.get_db_prep_save(value, connection))
+    if connection.queries_logged or connection.execute_wrappers:
+        with connection.cursor() as cursor:
+            cursor.execute(generic_sql, params)
+            return _inserted(cursor, returning=returning, ignore_conflicts=ignore_conflicts)
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(sql, params)
+            return _inserted(cursor, returning=returning, ignore_conflicts=ignore_conflicts)
+        finally:
+            cursor.close()
+
+
+def _inserted(cursor: Any, *, returning: bool, ignore_conflicts: bool) -> Any:
+    """The new row's primary key, or None when ON CONFLICT DO NOTHING left it unwritten."""
+    if returning:
+        row = cursor.fetchone()
+        return None if row is None else row[0]
+    if ignore_conflicts and cursor.rowcount == 0:
+        return None
+    return cursor.lastrowid

@@ -2,10 +2,11 @@
 
 A sign-on is one short write transaction with two INSERTs: the spent challenge and the signature,
 whose row also carries its confirmation email (an outbox on the row: see `defensor.public.mail`),
-so the email cannot be lost and there is no second commit. Both are written by `insert_one` (SQL
-built once per process). Everything that needs no lock (validation, the blind index, the tokens
-and their encryption) is done before the transaction opens: on SQLite the transaction holds the
-database's single write lock, so every microsecond inside it is paid by every other writer.
+so the email cannot be lost and there is no second commit. Both are written by `insert_values`
+(SQL built once per process, no model instance, no savepoint). Everything that needs no lock
+(validation, the blind index, the tokens and the encryption) is done before the transaction
+opens: on SQLite the transaction holds the database's single write lock, so every microsecond
+inside it is paid by every other writer.
 Signing is a public act, counted and not audited per row (see `defensor.campaigns.signatures`).
 """
 
@@ -16,16 +17,20 @@ import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, router, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, router, transaction
 from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from defensor.campaigns.models import Campaign
 from defensor.campaigns.signatures import PreparedSignature, SignatureAdded, signature_prepare, signature_store
-from defensor.core.inserts import insert_one
+from defensor.core.inserts import insert_values
+from defensor.public import proof_of_work, rate_limits
+from defensor.public.forms import MIN_FILL_SECONDS, SignOnForm, seconds_since_start
 from defensor.public.mail import confirmations_wake
 from defensor.public.models import UsedChallenge
 from defensor.public.proof_of_work import LIFETIME, Verdict
@@ -33,6 +38,30 @@ from defensor.public.proof_of_work import LIFETIME, Verdict
 
 class ChallengeReused(Exception):
     """The proof of work was already spent on another sign-on."""
+
+
+class Refusal(StrEnum):
+    """Why a posted sign-on form was not taken."""
+
+    CLOSED = "closed"  # the campaign takes no signatures now
+    LIMITED = "limited"  # too many from this address, or for this email, in a short time
+    INVALID = "invalid"  # the form has errors
+    STALE = "stale"  # sent too quickly after the page was shown, or from a page too old
+    PROOF = "proof"  # the proof of work is missing, wrong or expired
+    REUSED = "reused"  # the proof of work was spent already
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What became of a posted sign-on form. `taken`: answer "check your email"."""
+
+    refusal: Refusal | None = None
+    message: str = ""  # for PROOF: what was wrong with it, in the active language
+    trapped: bool = False  # the honeypot was filled: answered as taken, nothing stored
+
+    @property
+    def taken(self) -> bool:
+        return self.refusal is None
 
 
 def _queue_is_in_this_database(task: Any) -> bool:
@@ -118,15 +147,12 @@ def signon_submit(
     keys_known = campaign.organisation_id in _keys_known
     if keys_known:
         prepared = prepare()
-    spent = UsedChallenge(digest=proof.digest, expires_at=proof.expires_at or timezone.now() + LIFETIME)
+    spent = {"digest": proof.digest, "expires_at": proof.expires_at or timezone.now() + LIFETIME}
     in_transaction = _queue_is_in_this_database(send_confirmations)
     with _writers_queue(), transaction.atomic():
-        try:
-            # No savepoint: a replay is refused before anything else is written, and the
-            # exception leaving this block rolls the transaction back.
-            insert_one(spent)
-        except IntegrityError as exc:
-            raise ChallengeReused from exc
+        # A replayed proof is refused before anything else is written: nothing to roll back.
+        if insert_values(UsedChallenge, spent, ignore_conflicts=True) is None:
+            raise ChallengeReused
         if not keys_known:
             prepared = prepare()
         added = signature_store(prepared)
@@ -145,3 +171,49 @@ def used_challenges_purge(*, now: datetime.datetime | None = None) -> int:
     """Forget spent challenges that have expired anyway (an expired one is refused on its own)."""
     deleted, _by_model = UsedChallenge.objects.filter(expires_at__lt=now or timezone.now()).delete()
     return int(deleted)
+
+
+def signon_receive(*, campaign: Campaign, data: Any, address: str | None, language: str) -> Receipt:
+    """Take a posted sign-on form, or say why not: the public sign-on page's whole decision.
+
+    In this order: the campaign is open; the address is under its rate limit; the form is
+    valid; the bot trap is empty (when it is not, the answer is the same as a success and
+    nothing is stored); the form was shown long enough ago, by us, for this campaign; the proof
+    of work holds; the email is under its rate limit; then the proof is spent and the signature
+    stored (`signon_submit`), committed before this returns. `data` is the posted form (a
+    QueryDict or a mapping of one value per name). Used by the view and by the sign-on lane.
+    """
+    if not campaign.is_open_for_signatures:
+        return Receipt(Refusal.CLOSED)
+    limited = not rate_limits.is_exempt(address)
+    if limited and not rate_limits.hit(rate_limits.PER_ADDRESS, address or "unknown"):
+        return Receipt(Refusal.LIMITED)
+    cleaned = SignOnForm.cleaned_if_valid(data)
+    if cleaned is None:
+        return Receipt(Refusal.INVALID)
+    if (cleaned["website"] or "").strip():
+        return Receipt(trapped=True)
+    elapsed = seconds_since_start(cleaned["started"], campaign.slug)
+    if elapsed is None or elapsed < MIN_FILL_SECONDS:
+        return Receipt(Refusal.STALE)
+    proof = proof_of_work.payload_verify(data.get("altcha", ""))
+    if not proof.ok:
+        return Receipt(Refusal.PROOF, message=proof.message)
+    if limited and not rate_limits.hit(rate_limits.PER_EMAIL, cleaned["email"].strip().casefold()):
+        return Receipt(Refusal.LIMITED)
+    try:
+        signon_submit(
+            campaign=campaign,
+            proof=proof,
+            name=cleaned["name"],
+            email=cleaned["email"],
+            profession=cleaned["profession"],
+            bar_association=cleaned["bar_association"],
+            country=cleaned["country"],
+            language=language,
+            consent_letter=cleaned["consent_letter"],
+            consent_updates=cleaned["consent_updates"],
+        )
+    except ChallengeReused:
+        return Receipt(Refusal.REUSED)
+    return Receipt()

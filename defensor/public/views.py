@@ -25,10 +25,10 @@ from defensor.campaigns.models import Campaign
 from defensor.campaigns.signatures import signature_confirm, signature_count, signature_for_token, signature_unsign
 from defensor.core.languages import active_language
 from defensor.core.middleware import client_ip
-from defensor.public import proof_of_work, rate_limits
-from defensor.public.forms import MIN_FILL_SECONDS, SignOnForm, seconds_since_start, started_token
+from defensor.public import lane, proof_of_work
+from defensor.public.forms import SignOnForm, started_token
 from defensor.public.selectors import campaign_public, campaign_public_cases
-from defensor.public.services import ChallengeReused, signon_submit
+from defensor.public.services import Refusal, signon_receive
 
 PAGE = "public/base.html"
 FRAME = "public/embed_base.html"
@@ -90,11 +90,12 @@ def _shown(request: HttpRequest) -> SignOnForm:
 _answers: dict[tuple[int, str, bool], tuple[Campaign, str]] = {}
 
 
-def _check_email(campaign: Campaign, *, embed: bool) -> HttpResponse:
+def _check_email(request: HttpRequest, campaign: Campaign, *, embed: bool) -> HttpResponse:
     """The answer to a sign-on ("check your email"), the same for every signer of a campaign in a language.
 
     Nothing in it depends on the request (no form, no token, no script nonce), so a process
-    renders it once for as long as it remembers the campaign (see `campaign_public`).
+    renders it once for as long as it remembers the campaign (see `campaign_public`), and the
+    sign-on lane may give the same answer, headers and all, to the next signers.
     """
     language = get_language() or settings.LANGUAGE_CODE
     key = (campaign.pk, language, embed)
@@ -108,6 +109,7 @@ def _check_email(campaign: Campaign, *, embed: bool) -> HttpResponse:
     response = HttpResponse(remembered[1])
     if embed:
         response._csp_config = _embed_policy(campaign)  # type: ignore[attr-defined]
+    lane.replayable(request, campaign)
     return response
 
 
@@ -115,50 +117,34 @@ def _sign_on(request: HttpRequest, slug: str, *, embed: bool) -> HttpResponse:
     campaign = campaign_public(slug=slug)
     if request.method != "POST":
         return _page(request, campaign, embed=embed)
-    if not campaign.is_open_for_signatures:
+    failure = request.META.get(lane.FAILURE)
+    if failure is not None:
+        raise failure  # the sign-on lane met it: Django's own handling of errors follows
+    # The sign-on lane may have taken the form already: then only the answer is left to give.
+    receipt = request.META.get(lane.RECEIPT) or signon_receive(
+        campaign=campaign, data=request.POST, address=client_ip(request), language=_language()
+    )
+    if receipt.taken:
+        # Committed (or a bot trapped): only now is the signer told to check their email.
+        return _check_email(request, campaign, embed=embed)
+    if receipt.refusal == Refusal.CLOSED:
         return _page(request, campaign, embed=embed, status=409)
-    address = client_ip(request)
-    limited = not rate_limits.is_exempt(address)
-    too_many = _("Too many signatures were sent from here in a short time. Please try again later.")
-    if limited and not rate_limits.hit(rate_limits.PER_ADDRESS, address or "unknown"):
-        return _page(request, campaign, embed=embed, form=SignOnForm(request.POST), error=str(too_many), status=429)
-    data = SignOnForm.cleaned_if_valid(request.POST)
-    if data is None:
-        return _page(request, campaign, embed=embed, form=_shown(request), status=400)
-    if (data["website"] or "").strip():
-        # The bot trap is filled: answered like a success, so that the robot learns nothing; nothing is stored.
-        return _check_email(campaign, embed=embed)
-    elapsed = seconds_since_start(data["started"], campaign.slug)
-    if elapsed is None or elapsed < MIN_FILL_SECONDS:
+    if receipt.refusal == Refusal.LIMITED:
+        message = _("Too many signatures were sent from here in a short time. Please try again later.")
+        return _page(request, campaign, embed=embed, form=_shown(request), error=str(message), status=429)
+    if receipt.refusal == Refusal.STALE:
         message = _("The form was sent too quickly, or the page is too old. Please check your details and send again.")
         resubmitted = request.POST.copy()
         resubmitted["started"] = started_token(campaign.slug)
         refreshed = SignOnForm(resubmitted)
         refreshed.is_valid()
         return _page(request, campaign, embed=embed, form=refreshed, error=str(message), status=400)
-    proof = proof_of_work.payload_verify(request.POST.get("altcha", ""))
-    if not proof.ok:
-        return _page(request, campaign, embed=embed, form=_shown(request), error=proof.message, status=400)
-    if limited and not rate_limits.hit(rate_limits.PER_EMAIL, data["email"].strip().casefold()):
-        return _page(request, campaign, embed=embed, form=_shown(request), error=str(too_many), status=429)
-    try:
-        signon_submit(
-            campaign=campaign,
-            proof=proof,
-            name=data["name"],
-            email=data["email"],
-            profession=data["profession"],
-            bar_association=data["bar_association"],
-            country=data["country"],
-            language=_language(),
-            consent_letter=data["consent_letter"],
-            consent_updates=data["consent_updates"],
-        )
-    except ChallengeReused:
+    if receipt.refusal == Refusal.PROOF:
+        return _page(request, campaign, embed=embed, form=_shown(request), error=receipt.message, status=400)
+    if receipt.refusal == Refusal.REUSED:
         message = _("This anti-spam check was already used. Please wait for a new one and send again.")
         return _page(request, campaign, embed=embed, form=_shown(request), error=str(message), status=400)
-    # Committed: only now is the signer told to check their email.
-    return _check_email(campaign, embed=embed)
+    return _page(request, campaign, embed=embed, form=_shown(request), status=400)
 
 
 @csrf_exempt
