@@ -8,10 +8,11 @@ database created and dropped by the script), migrated, with a live campaign; the
 gunicorn on 127.0.0.1 with production settings (DEFENSOR_ENV=production: a long secret key, a
 master key, the database cache, manifest static files; only TLS redirection and HSTS are off,
 since this is plain HTTP on loopback, and the load source 127.0.0.1 is exempt from rate limits
-through DEFENSOR_PUBLIC_RATE_LIMIT_EXEMPT). Every sign-on goes through the whole path: form
+through DEFENSOR_PUBLIC_RATE_LIMIT_EXEMPT). The server is `defensor.wsgi:application`, the
+sign-on lane in front of Django, as deployed. Every sign-on goes through the whole path: form
 validation, the signed fill-time note, ALTCHA verification, the single-use record of the
-challenge, encryption of name, email and bar association, the blind index and the queued
-confirmation email (its task row), committed in one transaction before the answer.
+challenge, encryption of name, email and bar association, the blind index and the confirmation
+email due on the signature's row, committed in one transaction before the answer.
 
 The proofs of work are solved before the clock starts (solving is the visitor's cost), on
 challenges made by the server's own code with the same secret key. They are easy ones: the

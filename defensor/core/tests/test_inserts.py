@@ -1,15 +1,17 @@
-"""insert_one: the same row as save(force_insert=True), from SQL built once."""
+"""insert_one and insert_values: the same row as save(force_insert=True), from SQL built once."""
 
 from __future__ import annotations
 
 import datetime
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.core.exceptions import FieldError
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from defensor.campaigns.models import Campaign, Signature
-from defensor.core.inserts import NotInsertable, insert_one
+from defensor.core.inserts import NotInsertable, insert_one, insert_values, sealed
 from defensor.core.testing import Personas, raw_column
 from defensor.public.models import UsedChallenge
 from defensor.public.testing import make_campaign
@@ -88,3 +90,70 @@ def test_a_model_with_save_receivers_is_refused(campaign: Campaign) -> None:
     )
     with pytest.raises(NotInsertable):
         insert_one(copy)
+
+
+def _values(campaign: Campaign, email_index: str = "index-1") -> dict[str, object]:
+    values: dict[str, object] = {
+        "organisation_id": campaign.organisation_id,
+        "campaign_id": campaign.pk,
+        "name": "Ирина Петрова",
+        "email": "irina@example.org",
+        "email_index": email_index,
+        "profession": Signature.Profession.LAWYER,
+        "bar_association": "Moscow Regional Bar",
+        "country": "RU",
+        "language": "ru",
+        "consent_letter": True,
+        "email_due_at": timezone.now(),
+        "email_links": "confirm-token unsign-token",
+    }
+    return sealed(Signature, values)
+
+
+def test_insert_values_writes_the_row_save_would_write(campaign: Campaign) -> None:
+    values = _values(campaign)
+    key = insert_values(Signature, values)
+    stored = Signature.objects.get(pk=key)
+    by_save = _signature(campaign, "index-2")
+    by_save.email_due_at = stored.email_due_at
+    by_save.save()
+    for field in Signature._meta.concrete_fields:
+        if field.attname in {"id", "email_index", "created_at", "updated_at"}:
+            continue
+        assert getattr(stored, field.attname) == getattr(by_save, field.attname), field.name
+    assert stored.status == Signature.Status.PENDING  # a default
+    assert stored.created_at is not None and stored.updated_at is not None  # auto_now(_add)
+
+
+def test_insert_values_leaves_a_duplicate_unwritten_when_asked(campaign: Campaign) -> None:
+    assert insert_values(Signature, _values(campaign), ignore_conflicts=True) is not None
+    assert insert_values(Signature, _values(campaign), ignore_conflicts=True) is None
+    assert Signature.objects.count() == 1
+
+
+def test_insert_values_raises_on_a_duplicate_otherwise(campaign: Campaign) -> None:
+    insert_values(Signature, _values(campaign))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_values(Signature, _values(campaign))
+    assert Signature.objects.count() == 1
+
+
+def test_insert_values_refuses_plaintext_for_an_encrypted_field(campaign: Campaign) -> None:
+    values = {**_values(campaign), "name": "Ирина Петрова"}
+    with pytest.raises(FieldError):
+        insert_values(Signature, values)
+    assert not Signature.objects.exists()
+
+
+def test_insert_values_refuses_a_name_that_is_not_a_column(campaign: Campaign) -> None:
+    with pytest.raises(ValueError, match="no column"):
+        insert_values(Signature, {**_values(campaign), "nickname": "x"})
+    assert not Signature.objects.exists()
+
+
+def test_insert_values_is_seen_by_whoever_watches_the_queries(campaign: Campaign) -> None:
+    values = _values(campaign)  # the organisation's keys are looked up here
+    with CaptureQueriesContext(connection) as queries:
+        insert_values(Signature, values)
+    assert len(queries.captured_queries) == 1
+    assert queries.captured_queries[0]["sql"].startswith('INSERT INTO "campaigns_signature"')
