@@ -19,13 +19,12 @@ NOTHING`, on SQLite and PostgreSQL alike), so that the caller needs no savepoint
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
-
-_statements: dict[tuple[type[models.Model], str, bool], tuple[str, list[models.Field[Any, Any]], bool]] = {}
 
 
 class NotInsertable(Exception):
@@ -35,10 +34,7 @@ class NotInsertable(Exception):
 def _statement(
     model: type[models.Model], alias: str, ignore_conflicts: bool = False
 ) -> tuple[str, list[models.Field[Any, Any]], bool]:
-    key = (model, alias, ignore_conflicts)
-    built = _statements.get(key)
-    if built is not None:
-        return built
+    """The INSERT statement (Django's placeholders), its fields, and whether it returns the key."""
     if pre_save.has_listeners(model) or post_save.has_listeners(model):
         raise NotInsertable(f"{model._meta.label} has save receivers: write it with save()")
     connection = connections[alias]
@@ -63,8 +59,7 @@ def _statement(
     if returning:
         assert meta.pk is not None
         sql += f" RETURNING {quote(str(meta.pk.column))}"
-    built = _statements[key] = (sql, fields, returning)
-    return built
+    return sql, fields, returning
 
 
 def insert_one(instance: models.Model, *, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -74,14 +69,12 @@ def insert_one(instance: models.Model, *, using: str = DEFAULT_DB_ALIAS) -> None
     `save()` does), NotInsertable for a model that must go through `save()`.
     """
     model = type(instance)
-    sql, fields, returning = _statement(model, using)
-    connection = connections[using]
-    params = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        if model._meta.pk is not None and model._meta.pk.db_returning:
-            key = cursor.fetchone()[0] if returning else cursor.lastrowid
-            instance.pk = model._meta.pk.to_python(key)
+    statement = _driver_statement(model, using, False)
+    # Each field's `pre_save`: timestamps set and encrypted fields encrypted, as `save()` does.
+    values = {attname: field.pre_save(instance, True) for attname, field, _plain in statement.columns}
+    key = insert_values(model, values, using=using)
+    if model._meta.pk is not None and model._meta.pk.db_returning:
+        instance.pk = model._meta.pk.to_python(key)
     instance._state.adding = False
     instance._state.db = using
 
@@ -120,21 +113,26 @@ def _plain_types(field: models.Field[Any, Any]) -> tuple[type, ...]:
     return _PLAIN_TYPES.get(type(field), ())
 
 
-_drivers: dict[tuple[type[models.Model], str, bool], tuple[str, list[tuple[str, Any, tuple[type, ...]]]]] = {}
+@dataclass(frozen=True)
+class _DriverStatement:
+    generic_sql: str  # Django's placeholders, for its cursor wrapper
+    sql: str  # the driver's own placeholders
+    columns: list[tuple[str, Any, tuple[type, ...]]]  # per column: attname, field, plain types
+    returning: bool
 
 
-def _driver_statement(
-    model: type[models.Model], alias: str, ignore_conflicts: bool
-) -> tuple[str, list[tuple[str, Any, tuple[type, ...]]]]:
-    """The statement in the driver's own placeholder style, and per column: attname, field, plain types."""
+_drivers: dict[tuple[type[models.Model], str, bool], _DriverStatement] = {}
+
+
+def _driver_statement(model: type[models.Model], alias: str, ignore_conflicts: bool) -> _DriverStatement:
     key = (model, alias, ignore_conflicts)
     built = _drivers.get(key)
     if built is None:
-        sql, fields, _returning = _statement(model, alias, ignore_conflicts)
-        if connections[alias].vendor == "sqlite":
-            # Names quoted by the backend contain no "%"; "%s" are only the placeholders.
-            sql = sql.replace("%s", "?")
-        built = _drivers[key] = (sql, [(field.attname, field, _plain_types(field)) for field in fields])
+        generic_sql, fields, returning = _statement(model, alias, ignore_conflicts)
+        # Names quoted by the backend contain no "%"; "%s" are only the placeholders.
+        sql = generic_sql.replace("%s", "?") if connections[alias].vendor == "sqlite" else generic_sql
+        columns = [(field.attname, field, _plain_types(field)) for field in fields]
+        built = _drivers[key] = _DriverStatement(generic_sql, sql, columns, returning)
     return built
 
 
@@ -160,15 +158,15 @@ def insert_values(
     query log, `CaptureQueriesContext`, an `execute_wrapper`): then through the wrapper, so
     that they see it. The same statement and values either way.
     """
-    generic_sql, _fields, returning = _statement(model, using, ignore_conflicts)
-    sql, columns = _driver_statement(model, using, ignore_conflicts)
-    unknown = set(values) - {attname for attname, _field, _plain in columns}
+    statement = _driver_statement(model, using, ignore_conflicts)
+    returning = statement.returning
+    unknown = set(values) - {attname for attname, _field, _plain in statement.columns}
     if unknown:
         raise ValueError(f"{model._meta.label} has no column for {sorted(unknown)}")
     connection = connections[using]
     now = None
     params = []
-    for attname, field, plain in columns:
+    for attname, field, plain in statement.columns:
         if attname in values:
             value = values[attname]
         elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
@@ -179,13 +177,13 @@ def insert_values(
         params.append(value if value is None or type(value) in plain else field.get_db_prep_save(value, connection))
     if connection.queries_logged or connection.execute_wrappers:
         with connection.cursor() as cursor:
-            cursor.execute(generic_sql, params)
+            cursor.execute(statement.generic_sql, params)
             return _inserted(cursor, returning=returning, ignore_conflicts=ignore_conflicts)
     connection.ensure_connection()
     with connection.wrap_database_errors:
         cursor = connection.connection.cursor()
         try:
-            cursor.execute(sql, params)
+            cursor.execute(statement.sql, params)
             return _inserted(cursor, returning=returning, ignore_conflicts=ignore_conflicts)
         finally:
             cursor.close()

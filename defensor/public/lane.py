@@ -133,13 +133,14 @@ class SignOnLane:
         environ["wsgi.input"] = io.BytesIO(body)
         language = translation.get_language_from_request(request)
         request_id = str(uuid.uuid4())
+        address = client_ip(request)
         signals.request_started.send(sender=self.__class__, environ=environ)
-        token = context.activate(context.RequestContext(request_id=request_id, ip_address=client_ip(request)))
+        token = context.activate(context.RequestContext(request_id=request_id, ip_address=address))
         campaign: Campaign | None
         receipt: Any
         try:
             with translation.override(language):
-                campaign, receipt = self._receive(slug, data, client_ip(request))
+                campaign, receipt = self._receive(slug, data, address)
         except Http404:
             campaign = receipt = None
         except Exception as exc:  # handed to Django, which logs it and answers 500
