@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
+from django.http import QueryDict
 
 from defensor.campaigns.models import Campaign, Signature
 from defensor.public import rate_limits, services
-from defensor.public.lane import SignOnLane
+from defensor.public.lane import SignOnLane, form_fields
 from defensor.public.testing import signon_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -252,3 +253,37 @@ def test_a_changed_campaign_gets_a_new_answer(lane: SignOnLane, django_app: Coun
     assert status == 200
     assert b"Free the defender now" in body
     assert django_app.calls == 2
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"name=Ada+Lovelace&email=ada%40example.org&website=",
+        b"name=first&name=second&consent_letter=on",  # the last value, as QueryDict.get gives
+        "name=Анна+Ковалёва&bar_association=Адвокатская+палата".encode(),
+        urllib.parse.urlencode({"name": "Анна"}).encode(),
+        b"name=%D0%90%D0%BD%D0%BD%D0%B0&broken=%ZZ&pct=100%25",
+        b"name=\xff\xfe+not+utf-8",  # read as Latin-1, as Django does
+        b"name=a;b&c=d&&=empty&novalue",
+        b"name=%00nul&email=%E2%80%AEreversed",
+        b"",
+    ],
+)
+def test_the_lanes_form_reading_is_djangos(body: bytes) -> None:
+    expected = QueryDict(body, encoding="utf-8")
+    assert form_fields(body) == {key: expected[key] for key in expected}
+
+
+def test_a_form_with_too_many_fields_is_left_to_django(settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 3
+    assert form_fields(b"a=1&b=2&c=3") == {"a": "1", "b": "2", "c": "3"}
+    assert form_fields(b"a=1&b=2&c=3&d=4") is None
+
+
+def test_a_form_declared_in_another_charset_is_refused_by_django(
+    lane: SignOnLane, django_app: Counted, campaign: Campaign
+) -> None:
+    status, _headers, _body = sign(lane, campaign, CONTENT_TYPE="application/x-www-form-urlencoded; charset=latin-1")
+    assert status == 400
+    assert django_app.calls == 1
+    assert not Signature.objects.exists()
