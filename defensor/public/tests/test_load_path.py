@@ -196,3 +196,59 @@ def test_the_back_office_still_has_them(campaign: Campaign) -> None:
     assert hasattr(request, "session")
     assert hasattr(request, "user")
     assert hasattr(request, "_messages")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_write_ahead_log_is_checkpointed_after_the_writers_lock_is_released(
+    campaign: Campaign, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+
+    lock = tmp_path / "db.sqlite3-signon.lock"
+    monkeypatch.setattr(services, "writers_lock_path", lambda database: str(lock))
+    monkeypatch.setattr(services, "_writers_lock", {})
+    monkeypatch.setattr(services, "CHECKPOINT_EVERY", 2)
+    monkeypatch.setattr(services, "_since_checkpoint", 0)
+    checkpoints: list[bool] = []  # per checkpoint: whether the writers' lock was free
+
+    def watch(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if "wal_checkpoint" in sql:
+            probe = os.open(lock, os.O_RDWR)
+            try:
+                fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                checkpoints.append(True)
+            except BlockingIOError:
+                checkpoints.append(False)
+            finally:
+                os.close(probe)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        for n in range(5):
+            assert _post(campaign, email=f"signer{n}@example.org").status_code == 200
+    # Every second sign-on on SQLite, with the lock free; never on another database.
+    assert checkpoints == ([True, True] if connection.vendor == "sqlite" else [])
+    assert Signature.objects.count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_checkpoint_does_not_undo_the_sign_on(
+    campaign: Campaign, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import OperationalError, connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("checkpoints are SQLite's")
+    monkeypatch.setattr(services, "writers_lock_path", lambda database: str(tmp_path / "db.sqlite3-signon.lock"))
+    monkeypatch.setattr(services, "_writers_lock", {})
+    monkeypatch.setattr(services, "CHECKPOINT_EVERY", 1)
+
+    def refuse(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if "wal_checkpoint" in sql:
+            raise OperationalError("disk I/O error")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(refuse):
+        response = _post(campaign)
+    assert b'data-testid="check-email"' in response.content
+    assert Signature.objects.count() == 1
