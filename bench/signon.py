@@ -445,7 +445,7 @@ def main() -> None:
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (2 x cores)")
     parser.add_argument("--clients", type=int, default=16, help="concurrent connections, over 2 load processes")
-    parser.add_argument("--pool-rate", type=float, default=1500, help="solved proofs prepared per second of load")
+    parser.add_argument("--pool-rate", type=float, default=2500, help="solved proofs prepared per second of load")
     args = parser.parse_args()
 
     results = [bench_database(kind, args) for kind in args.databases.split(",")]
