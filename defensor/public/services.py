@@ -28,7 +28,13 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from defensor.campaigns.models import Campaign
-from defensor.campaigns.signatures import PreparedSignature, SignatureAdded, signature_prepare, signature_store
+from defensor.campaigns.signatures import (
+    PreparedSignature,
+    SignatureAdded,
+    normalise_email,
+    signature_prepare,
+    signature_store,
+)
 from defensor.core.inserts import insert_values
 from defensor.public import proof_of_work, rate_limits
 from defensor.public.forms import MIN_FILL_SECONDS, SignOnForm, seconds_since_start
@@ -230,7 +236,7 @@ def signon_receive(*, campaign: Campaign, data: Any, address: str | None, langua
     proof = proof_of_work.payload_verify(data.get("altcha", ""))
     if not proof.ok:
         return Receipt(Refusal.PROOF, message=proof.message)
-    if limited and not rate_limits.hit(rate_limits.PER_EMAIL, cleaned["email"].strip().casefold()):
+    if limited and not rate_limits.hit(rate_limits.PER_EMAIL, normalise_email(cleaned["email"])):
         return Receipt(Refusal.LIMITED)
     try:
         signon_submit(
