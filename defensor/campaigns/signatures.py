@@ -39,7 +39,7 @@ from defensor.campaigns.letters import RENDER_KIND as LETTERS_RENDER_KIND
 from defensor.campaigns.models import Campaign, Signature
 from defensor.core import crypto
 from defensor.core.audit import audit_record
-from defensor.core.inserts import insert_values, sealed
+from defensor.core.inserts import PreparedInsert, insert_prepare, sealed
 from defensor.core.rendering.services import render_files_erase
 
 
@@ -70,13 +70,14 @@ class SignatureAdded:
 class PreparedSignature:
     """A validated signature not yet written: its row's values, and the raw tokens its email will carry.
 
-    `values` are by attribute name, ready for `insert_values`: the name, email, bar association
-    and email links already encrypted.
+    `values` are by attribute name: the name, email, bar association and email links already
+    encrypted. `insert` is the row's INSERT, its values converted for the database.
     """
 
     values: dict[str, Any]
     confirm_token: str
     unsign_token: str
+    insert: PreparedInsert
 
 
 # What a signer types (checked here as the model would); the rest of a new row is made here.
@@ -172,7 +173,13 @@ def signature_prepare(
             errors[attname] = exc.error_list
     if errors:
         raise ValidationError(errors)
-    return PreparedSignature(values=sealed(Signature, values), confirm_token=confirm, unsign_token=unsign)
+    values = sealed(Signature, values)
+    return PreparedSignature(
+        values=values,
+        confirm_token=confirm,
+        unsign_token=unsign,
+        insert=insert_prepare(Signature, values, ignore_conflicts=True),
+    )
 
 
 @transaction.atomic(savepoint=False)
@@ -185,7 +192,7 @@ def signature_store(prepared: PreparedSignature) -> SignatureAdded:
     only then. Inside the caller's transaction, a failure here rolls the whole sign-on back.
     """
     values = prepared.values
-    created = insert_values(Signature, values, ignore_conflicts=True)
+    created = prepared.insert.execute()
     if created is not None:
         return SignatureAdded(
             signature_id=created,

@@ -2,11 +2,11 @@
 
 A sign-on is one short write transaction with two INSERTs: the spent challenge and the signature,
 whose row also carries its confirmation email (an outbox on the row: see `defensor.public.mail`),
-so the email cannot be lost and there is no second commit. Both are written by `insert_values`
+so the email cannot be lost and there is no second commit. Both are prepared by `insert_prepare`
 (SQL built once per process, no model instance, no savepoint). Everything that needs no lock
-(validation, the blind index, the tokens and the encryption) is done before the transaction
-opens: on SQLite the transaction holds the database's single write lock, so every microsecond
-inside it is paid by every other writer.
+(validation, the blind index, the tokens, the encryption, and both rows' values converted for
+the database) is done before the transaction opens: on SQLite the transaction holds the
+database's single write lock, so every microsecond inside it is paid by every other writer.
 Signing is a public act, counted and not audited per row (see `defensor.campaigns.signatures`).
 """
 
@@ -35,7 +35,7 @@ from defensor.campaigns.signatures import (
     signature_prepare,
     signature_store,
 )
-from defensor.core.inserts import insert_values
+from defensor.core.inserts import insert_prepare
 from defensor.public import proof_of_work, rate_limits
 from defensor.public.forms import MIN_FILL_SECONDS, SignOnForm, seconds_since_start
 from defensor.public.mail import confirmations_wake
@@ -182,11 +182,15 @@ def signon_submit(
     keys_known = campaign.organisation_id in _keys_known
     if keys_known:
         prepared = prepare()
-    spent = {"digest": proof.digest, "expires_at": proof.expires_at or timezone.now() + LIFETIME}
+    spent = insert_prepare(
+        UsedChallenge,
+        {"digest": proof.digest, "expires_at": proof.expires_at or timezone.now() + LIFETIME},
+        ignore_conflicts=True,
+    )
     in_transaction = _queue_is_in_this_database(send_confirmations)
     with _writers_queue() as queued, transaction.atomic():
         # A replayed proof is refused before anything else is written: nothing to roll back.
-        if insert_values(UsedChallenge, spent, ignore_conflicts=True) is None:
+        if spent.execute() is None:
             raise ChallengeReused
         if not keys_known:
             prepared = prepare()

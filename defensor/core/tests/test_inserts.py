@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from defensor.campaigns.models import Campaign, Signature
-from defensor.core.inserts import NotInsertable, insert_one, insert_values, sealed
+from defensor.core.inserts import NotInsertable, _utc_text, insert_one, insert_prepare, insert_values, sealed
 from defensor.core.testing import Personas, raw_column
 from defensor.public.models import UsedChallenge
 from defensor.public.testing import make_campaign
@@ -157,3 +157,53 @@ def test_insert_values_is_seen_by_whoever_watches_the_queries(campaign: Campaign
         insert_values(Signature, values)
     assert len(queries.captured_queries) == 1
     assert queries.captured_queries[0]["sql"].startswith('INSERT INTO "campaigns_signature"')
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.datetime(2026, 11, 23, 9, 30, 5, 123456, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 11, 23, 9, 30, 5, tzinfo=datetime.UTC),  # no microseconds
+        datetime.datetime(2026, 11, 23, 12, 30, 5, 7, tzinfo=datetime.timezone(datetime.timedelta(hours=3))),
+    ],
+    ids=["utc", "utc-whole-second", "moscow-offset"],
+)
+def test_a_date_and_time_reads_back_as_the_same_moment(campaign: Campaign, moment: datetime.datetime) -> None:
+    key = insert_values(Signature, {**_values(campaign), "email_due_at": moment})
+    assert Signature.objects.get(pk=key).email_due_at == moment
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the text form is SQLite's")
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.datetime(2026, 11, 23, 9, 30, 5, 123456, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 11, 23, 9, 30, 5, tzinfo=datetime.UTC),
+    ],
+    ids=["microseconds", "whole-second"],
+)
+def test_a_utc_moment_is_written_as_djangos_own_text_on_sqlite(moment: datetime.datetime) -> None:
+    field = Signature._meta.get_field("email_due_at")
+    assert _utc_text(moment) == field.get_db_prep_save(moment, connection)
+
+
+def test_only_a_utc_datetime_takes_the_short_way() -> None:
+    moscow = datetime.timezone(datetime.timedelta(hours=3))
+    assert _utc_text(datetime.datetime(2026, 11, 23, 12, 0, tzinfo=moscow)) is None
+    assert _utc_text(datetime.datetime(2026, 11, 23, 12, 0)) is None  # naive: Django decides
+    assert _utc_text("2026-11-23 12:00:00") is None
+
+
+def test_preparing_an_insert_sends_nothing_to_the_database(campaign: Campaign) -> None:
+    values = _values(campaign)
+    with CaptureQueriesContext(connection) as queries:
+        prepared = insert_prepare(Signature, values)
+    assert queries.captured_queries == []
+    assert not Signature.objects.exists()
+    key = prepared.execute()
+    assert Signature.objects.get(pk=key).email_index == "index-1"
+
+
+def test_plaintext_for_an_encrypted_field_is_refused_when_the_insert_is_prepared(campaign: Campaign) -> None:
+    with pytest.raises(FieldError):
+        insert_prepare(Signature, {**_values(campaign), "name": "Ирина Петрова"})
