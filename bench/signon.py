@@ -19,10 +19,14 @@ challenges made by the server's own code with the same secret key. They are easy
 server's check is two HMACs whatever the difficulty.
 
 Load: 2 processes on loopback, each an event loop over non-blocking sockets, with its requests
-encoded before the clock starts, each request a new email. Then the same
-load against a minimal WSGI app (in this file) under the same gunicorn settings that inserts
-one row per request into the same kind of database: the physical baseline. At the end, every
-email answered "check your email" is looked up by its blind index: lost must be 0.
+encoded before the clock starts, each request a new email. The same load goes to a minimal
+WSGI app (in this file) under the same gunicorn settings that inserts one row per request into
+the same kind of database: the physical baseline. The two take turns (--slices, 6 by default:
+10 s of sign-ons, 10 s of baseline, and so on), both servers up the whole time, so that the
+ratio compares them on the machine as it was that minute: a shared machine's speed drifts by
+tens of percent within the hour, and one minute of each, one after the other, measured the
+drift as much as the code. At the end, every email answered "check your email" is looked up by
+its blind index: lost must be 0.
 """
 
 from __future__ import annotations
@@ -246,11 +250,13 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
     server.wait(timeout=30)
 
 
-def _requests(index: int, payloads: list[str], started: str, port: int, path: str) -> list[tuple[str, bytes]]:
+def _requests(
+    index: int, payloads: list[str], started: str, port: int, path: str, turn: int
+) -> list[tuple[str, bytes]]:
     """Every request this load process may send, encoded before the clock starts: (email, bytes)."""
     prepared = []
     for n, payload in enumerate(payloads):
-        email = f"signer-{index}-{n}@bench.example"
+        email = f"signer-{turn}-{index}-{n}@bench.example"  # a new signer each time, in every turn
         body = urllib.parse.urlencode(
             {
                 "name": f"Signer {index}-{n}",
@@ -345,12 +351,14 @@ def _client(args: tuple[int, int, float, int, str]) -> dict[str, Any]:
     return {"latencies": latencies, "acknowledged": acknowledged, "failures": failures}
 
 
-def run_load(*, port: int, pool: dict[str, Any], seconds: float, clients: int, path: str) -> dict[str, Any]:
+def run_load(
+    *, port: int, pool: dict[str, Any], seconds: float, clients: int, path: str, turn: int = 0
+) -> dict[str, Any]:
     processes = 2
     payloads: list[str] = pool["payloads"]
     share = len(payloads) // processes
     _prepared[:] = [
-        _requests(i, payloads[i * share : (i + 1) * share], pool["started"], port, path) for i in range(processes)
+        _requests(i, payloads[i * share : (i + 1) * share], pool["started"], port, path, turn) for i in range(processes)
     ]
     with multiprocessing.get_context("fork").Pool(processes) as workers:
         began = time.monotonic()
@@ -366,10 +374,27 @@ def run_load(*, port: int, pool: dict[str, Any], seconds: float, clients: int, p
         print("  warning: the pool of solved proofs ran out before the deadline", flush=True)
     return {
         "acknowledged": [email for part in parts for email in part["acknowledged"]],
-        "per_second": len(latencies) / elapsed,
+        "latencies": latencies,
+        "seconds": elapsed,
+        "failures": failures,
+    }
+
+
+def combined(slices: list[dict[str, Any]]) -> dict[str, Any]:
+    """One endpoint's slices as one run: rate over the summed time, percentiles over all answers."""
+    latencies = sorted(x for part in slices for x in part["latencies"])
+    seconds = sum(part["seconds"] for part in slices)
+    failures: dict[str, int] = {}
+    for part in slices:
+        for key, value in part["failures"].items():
+            failures[key] = failures.get(key, 0) + value
+    return {
+        "acknowledged": [email for part in slices for email in part["acknowledged"]],
+        "per_second": len(latencies) / seconds,
         "p50_ms": 1000 * statistics.median(latencies) if latencies else 0.0,
         "p99_ms": 1000 * latencies[int(len(latencies) * 0.99) - 1] if latencies else 0.0,
-        "seconds": elapsed,
+        "seconds": seconds,
+        "slice_rates": [len(part["latencies"]) / part["seconds"] for part in slices],
         "failures": failures,
     }
 
@@ -399,26 +424,33 @@ def bench_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         subprocess.run([PYTHON, __file__, "_setup", str(workdir), str(pool_size)], env=env, check=True, cwd=ROOT)
         pool = json.loads((workdir / "pool.json").read_text())
 
-        port = free_port()
-        server = start_server("defensor.wsgi:application", env, args.workers, port, workdir)
+        baseline_prepare(baseline_url)
+        port, base_port = free_port(), free_port()
+        servers = [start_server("defensor.wsgi:application", env, args.workers, port, workdir)]
+        slices: dict[str, list[dict[str, Any]]] = {"app": [], "baseline": []}
         try:
-            print(f"[{kind}] sign-on for {args.seconds:.0f} s...", flush=True)
-            app = run_load(port=port, pool=pool, seconds=args.seconds, clients=args.clients, path=f"/act/{SLUG}/")
+            base_env = {**env, "BENCH_BASELINE_DB": baseline_url}
+            servers.append(start_server("signon:baseline_app", base_env, args.workers, base_port, workdir))
+            # Sign-on and baseline take turns, so that both meet the machine as it is that minute.
+            share = len(pool["payloads"]) // args.slices
+            step = args.seconds / args.slices
+            print(f"[{kind}] sign-on and baseline, {args.slices} turns of {step:.0f} s each...", flush=True)
+            for turn in range(args.slices):
+                part = {"started": pool["started"], "payloads": pool["payloads"][turn * share : (turn + 1) * share]}
+                slices["app"].append(
+                    run_load(port=port, pool=part, seconds=step, clients=args.clients, path=f"/act/{SLUG}/", turn=turn)
+                )
+                slices["baseline"].append(
+                    run_load(port=base_port, pool=part, seconds=step, clients=args.clients, path="/insert", turn=turn)
+                )
         finally:
-            stop_server(server)
+            for server in servers:
+                stop_server(server)
+        app, base = combined(slices["app"]), combined(slices["baseline"])
+        app["turn_ratios"] = [a / b for a, b in zip(app["slice_rates"], base["slice_rates"], strict=True) if b]
         (workdir / "acknowledged.json").write_text(json.dumps(app["acknowledged"]))
         subprocess.run([PYTHON, __file__, "_verify", str(workdir)], env=env, check=True, cwd=ROOT)
         app.update(json.loads((workdir / "verified.json").read_text()))
-
-        baseline_prepare(baseline_url)
-        port = free_port()
-        base_env = {**env, "BENCH_BASELINE_DB": baseline_url}
-        server = start_server("signon:baseline_app", base_env, args.workers, port, workdir)
-        try:
-            print(f"[{kind}] baseline for {args.seconds:.0f} s...", flush=True)
-            base = run_load(port=port, pool=pool, seconds=args.seconds, clients=args.clients, path="/insert")
-        finally:
-            stop_server(server)
         base["rows"] = baseline_rows(baseline_url)
         base["lost"] = max(0, len(base["acknowledged"]) - base["rows"])
         return {"database": kind, "app": app, "baseline": base}
@@ -446,12 +478,18 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (2 x cores)")
     parser.add_argument("--clients", type=int, default=16, help="concurrent connections, over 2 load processes")
     parser.add_argument("--pool-rate", type=float, default=2500, help="solved proofs prepared per second of load")
+    parser.add_argument(
+        "--slices", type=int, default=6, help="turns the sign-on and the baseline take, one after the other"
+    )
     args = parser.parse_args()
 
     results = [bench_database(kind, args) for kind in args.databases.split(",")]
     print()
     print(f"{os.cpu_count()} cores ({platform.machine()}), Python {platform.python_version()}, {args.workers} gunicorn")
-    print(f"sync workers, {args.clients} connections from 2 load processes, {args.seconds:.0f} s per run")
+    print(
+        f"sync workers, {args.clients} connections from 2 load processes, {args.seconds:.0f} s per endpoint "
+        f"in {args.slices} alternating turns"
+    )
     print()
     print("| database | endpoint | requests/s | p50 ms | p99 ms | acknowledged | rows | lost | ratio to baseline |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
@@ -463,6 +501,14 @@ def main() -> None:
                 f"| {result['database']} | {label} | {run['per_second']:,.0f} | {run['p50_ms']:.1f} | "
                 f"{run['p99_ms']:.1f} | {len(run['acknowledged']):,} | {run['rows']:,} | {run['lost']} | {ratio:.2f} |"
             )
+        ratios = app["turn_ratios"]
+        print(
+            f"  {result['database']} per turn: sign-on "
+            + ", ".join(f"{rate:,.0f}" for rate in app["slice_rates"])
+            + "/s; baseline "
+            + ", ".join(f"{rate:,.0f}" for rate in base["slice_rates"])
+            + f"/s; ratio {min(ratios):.2f} to {max(ratios):.2f}, median {statistics.median(ratios):.2f}"
+        )
         for label, run in (("sign-on", app), ("baseline", base)):
             if run["failures"]:
                 print(f"  {result['database']} {label}: answers other than 'check your email': {run['failures']}")
