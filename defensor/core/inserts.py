@@ -170,8 +170,8 @@ def _driver_statement(model: type[models.Model], alias: str, ignore_conflicts: b
     if built is None:
         generic_sql, fields, returning = _statement(model, alias, ignore_conflicts)
         # Names quoted by the backend contain no "%"; "%s" are only the placeholders.
-        sql = generic_sql.replace("%s", "?") if connections[alias].vendor == "sqlite" else generic_sql
         vendor = connections[alias].vendor
+        sql = generic_sql.replace("%s", "?") if vendor == "sqlite" else generic_sql
         columns = [(field.attname, field, _plain_types(field, vendor), _utc_as_text(field, alias)) for field in fields]
         built = _drivers[key] = _DriverStatement(generic_sql, sql, columns, returning)
     return built
