@@ -14,10 +14,8 @@ one Word document per target).
 from __future__ import annotations
 
 import datetime
-import hashlib
 import io
 import re
-import secrets
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -253,21 +251,6 @@ def preview(
         "body": merge(body, values),
         "errors": template_errors(subject) + template_errors(body),
     }
-
-
-# ---- unsubscribe tokens ----
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def signature_new_unsign_token(signature: Signature) -> str:
-    """A fresh unsign token for one email to this signer; only its hash is stored (the last one issued wins)."""
-    token = secrets.token_urlsafe(32)
-    signature.unsign_token_hash = token_hash(token)
-    Signature.objects.filter(pk=signature.pk).update(unsign_token_hash=signature.unsign_token_hash)
-    return token
 
 
 # ---- rendering ----

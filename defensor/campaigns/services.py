@@ -31,6 +31,7 @@ from defensor.campaigns.models import (
     Signature,
     Target,
 )
+from defensor.campaigns.signatures import link_token, signature_unsign_token_issue
 from defensor.cases.models import Case
 from defensor.core.audit import audit_record, changed_fields
 from defensor.core.languages import LANGUAGES
@@ -521,9 +522,11 @@ def update_recipients(campaign: Campaign) -> Any:
 
 
 def unsign_url(signature: Signature, token: str) -> str:
-    """The public page where a signer withdraws (absolute), for the link in every email."""
+    """The public page where a signer withdraws (absolute), for the link in every email; `token` is the raw one."""
     try:
-        path = reverse("public:unsign", kwargs={"slug": signature.campaign.slug, "token": token})
+        path = reverse(
+            "public:unsign", kwargs={"slug": signature.campaign.slug, "token": link_token(signature.pk, token)}
+        )
     except NoReverseMatch as exc:
         raise ValidationError(
             _("The public page where signers withdraw is not available: updates cannot be sent yet.")
@@ -573,8 +576,7 @@ def update_send(*, actor: Any, update: CampaignUpdate, follow_up_letters: bool =
 
 def _update_message(update: CampaignUpdate, signature: Signature) -> EmailMessage:
     language = signature.language if signature.language in LANGUAGES else "en"
-    token = letters.signature_new_unsign_token(signature)
-    link = unsign_url(signature, token)
+    link = unsign_url(signature, signature_unsign_token_issue(signature=signature))
     with translation.override(language):
         title = (update.title_ru if language == "ru" else "") or update.title_en
         body = (update.body_ru if language == "ru" else "") or update.body_en

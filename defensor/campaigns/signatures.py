@@ -10,7 +10,9 @@ actions, the signature row records them itself (`created_at`, `confirmed_at`, `u
 would serialise every sign-on on the chain's head, and the log would fill with entries that say
 nothing the signature row does not.
 
-Tokens: the confirmation and unsign links carry random tokens; only their SHA-256 is looked up.
+Tokens: the confirmation and unsign links carry the signature's id and a random token
+(`link_token`); only the token's SHA-256 is stored, and it is compared with the row the id
+names. (Links in emails sent before the id was added are found by hash: `legacy_links`.)
 The confirmation email is an outbox on the row itself: a new signature (or a repeated sign-on of
 one still waiting) is written with `email_due_at` set and the raw tokens in `email_links`
 (encrypted like the name and email), and the public site's mailer sends it and empties them
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -59,6 +62,16 @@ class SignatureAdded:
     @property
     def needs_email(self) -> bool:
         return bool(self.confirm_token)
+
+    @property
+    def confirm_link_token(self) -> str:
+        """What the confirmation link carries (see `link_token`)."""
+        return link_token(self.signature_id, self.confirm_token)
+
+    @property
+    def unsign_link_token(self) -> str:
+        """What the unsign link carries (see `link_token`)."""
+        return link_token(self.signature_id, self.unsign_token)
 
     @property
     def signature(self) -> Signature:
@@ -98,6 +111,11 @@ def email_index(*, campaign: Campaign, email: str) -> str:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def link_token(signature_id: int, token: str) -> str:
+    """What a confirmation or unsign link carries: the signature's id, a dot, and the random token."""
+    return f"{signature_id}.{token}"
 
 
 def email_links_join(confirm: str, unsign: str) -> str:
@@ -263,7 +281,15 @@ def signature_for_token(*, campaign: Campaign, token: str, purpose: str) -> Sign
     if not token or purpose not in {"confirm", "unsign"}:
         return None
     column = "confirm_token_hash" if purpose == "confirm" else "unsign_token_hash"
-    return Signature.objects.filter(campaign=campaign, **{column: token_hash(token)}).first()
+    key, dot, raw = token.partition(".")
+    if not dot:
+        # A link from an email sent before links carried the id.
+        return Signature.objects.filter(campaign=campaign, legacy_links=True, **{column: token_hash(token)}).first()
+    if not (key.isascii() and key.isdigit() and len(key) <= 18 and raw):
+        return None
+    signature = Signature.objects.filter(campaign=campaign, pk=int(key)).first()
+    stored = getattr(signature, column, "") if signature is not None else ""
+    return signature if stored and hmac.compare_digest(stored, token_hash(raw)) else None
 
 
 @transaction.atomic
@@ -329,6 +355,7 @@ def signatures_erase_after_retention(*, today: datetime.date) -> int:
                 email_index="",
                 confirm_token_hash="",
                 unsign_token_hash="",
+                legacy_links=False,
                 email_links="",
                 email_due_at=None,
                 status=Signature.Status.ERASED,

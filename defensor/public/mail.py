@@ -38,7 +38,7 @@ from django.utils import timezone, translation
 
 from defensor.campaigns.delivery import PermanentFailure, classify
 from defensor.campaigns.models import Signature
-from defensor.campaigns.signatures import email_links_split
+from defensor.campaigns.signatures import email_links_split, link_token
 from defensor.core.tasks import backoff_seconds
 
 logger = logging.getLogger(__name__)
@@ -65,8 +65,8 @@ def _message(signature: Signature, confirm: str, unsign: str) -> EmailMultiAlter
         context = {
             "campaign": campaign,
             "name": signature.name,
-            "confirm_link": site + reverse("public:confirm", args=[campaign.slug, confirm]),
-            "unsign_link": site + reverse("public:unsign", args=[campaign.slug, unsign]),
+            "confirm_link": site + reverse("public:confirm", args=[campaign.slug, link_token(signature.pk, confirm)]),
+            "unsign_link": site + reverse("public:unsign", args=[campaign.slug, link_token(signature.pk, unsign)]),
         }
         subject = render_to_string("public/email/confirm_subject.txt", context).strip()
         body = render_to_string("public/email/confirm.txt", context)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pypdf
 import pytest
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from defensor.campaigns import letters, selectors, services
 from defensor.campaigns.models import Campaign, CampaignPartner, Signature
+from defensor.campaigns.signatures import signature_unsign
 from defensor.core.models import Activity, ActivityLink, AuditEntry
 from defensor.core.testing import make_member
 from defensor.directory.models import Affiliation, Person
@@ -226,12 +228,17 @@ def test_response_dated_in_the_future_is_refused(world):
         )
 
 
-def test_new_unsign_token_stores_only_its_hash(world):
-    signature = world.sign("Anna de Wit", "anna@example.org")
-    token = letters.signature_new_unsign_token(signature)
-    signature.refresh_from_db()
-    assert token not in signature.unsign_token_hash
-    assert signature.unsign_token_hash == letters.token_hash(token)
+def test_the_unsign_link_of_an_update_withdraws_the_signature(world, django_capture_on_commit_callbacks):
+    world.sign("Anna de Wit", "anna@example.org", consent_updates=True)
+    update = services.update_write(
+        actor=world.user("case_officer"), campaign=world.campaign, title_en="He is free", body_en="Released today."
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_send(actor=world.user("case_officer"), update=update)
+    token = re.search(r"/act/free-the-monitor/unsign/([^/\s]+)/", mail.outbox[0].body)
+    assert token is not None
+    assert signature_unsign(campaign=world.campaign, token=token[1]) is not None
+    assert Signature.objects.get().status == Signature.Status.UNSIGNED
 
 
 def test_update_goes_to_signers_who_asked_in_their_language(world, django_capture_on_commit_callbacks):
