@@ -17,7 +17,8 @@ NOTHING`, on SQLite and PostgreSQL alike), so that the caller needs no savepoint
 `insert_prepare` does all of that but the statement itself, which its `execute()` runs later:
 a caller that must hold a lock while writing holds it for the statement only. The values are
 converted for the database as `get_db_prep_save` would, by shorter ways for the usual ones
-(integers for automatic keys, a UTC date and time as SQLite's text), checked against Django's.
+(integers for automatic keys, a UTC date and time as SQLite's text, the ciphertext `sealed`
+just made, a constant default found once per statement), checked against Django's.
 """
 
 from __future__ import annotations
@@ -77,12 +78,22 @@ def insert_one(instance: models.Model, *, using: str = DEFAULT_DB_ALIAS) -> None
     model = type(instance)
     statement = _driver_statement(model, using, False)
     # Each field's `pre_save`: timestamps set and encrypted fields encrypted, as `save()` does.
-    values = {attname: field.pre_save(instance, True) for attname, field, _plain, _text in statement.columns}
+    values = {column.attname: column.field.pre_save(instance, True) for column in statement.columns}
     key = insert_values(model, values, using=using)
     if model._meta.pk is not None and model._meta.pk.db_returning:
         instance.pk = model._meta.pk.to_python(key)
     instance._state.adding = False
     instance._state.db = using
+
+
+class Sealed(str):
+    """An encrypted field's value as `sealed` made it: `insert_prepare` passes it on as it is.
+
+    Any other value of an encrypted field is checked by the field (`get_db_prep_save`), which
+    refuses plaintext; this one was encrypted a moment ago, by the field itself.
+    """
+
+    __slots__ = ()
 
 
 def sealed(model: type[models.Model], values: Mapping[str, Any]) -> dict[str, Any]:
@@ -91,10 +102,21 @@ def sealed(model: type[models.Model], values: Mapping[str, Any]) -> dict[str, An
     Done before the write transaction opens: encryption needs no lock.
     """
     out = dict(values)
-    for field in model._meta.concrete_fields:
-        if getattr(field, "encrypted", False) and field.attname in out:
-            out[field.attname] = field.encrypt(out[field.attname], owner=out[field.key_owner])  # type: ignore[attr-defined]
+    for field in _encrypted_fields(model):
+        if field.attname in out:
+            token = field.encrypt(out[field.attname], owner=out[field.key_owner])
+            out[field.attname] = Sealed(token) if type(token) is str and token else token
     return out
+
+
+_encrypted: dict[type[models.Model], list[Any]] = {}
+
+
+def _encrypted_fields(model: type[models.Model]) -> list[Any]:
+    fields = _encrypted.get(model)
+    if fields is None:
+        fields = _encrypted[model] = [f for f in model._meta.concrete_fields if getattr(f, "encrypted", False)]
+    return fields
 
 
 # Field classes whose database value is the Python value itself, for the types listed: for
@@ -153,11 +175,39 @@ def _utc_text(value: Any) -> str | None:
 
 
 @dataclass(frozen=True)
+class _Column:
+    """What `insert_prepare` needs to know of one column, found once per statement."""
+
+    attname: str
+    field: Any
+    plain: tuple[type, ...]  # the value types passed to the driver unchanged
+    utc_as_text: bool  # a UTC datetime becomes `_utc_text`
+    sealed: bool  # an encrypted field: a `Sealed` value is passed on as it is
+    auto_now: bool  # left out, it takes the time of the call
+    default: Any  # left out (and not `auto_now`), its value for the driver; `_CALL` when made per row
+
+
+_CALL = object()  # a default made anew for each row (a callable one, or one the field converts)
+
+
+def _column(field: Any, plain: tuple[type, ...], utc_as_text: bool) -> _Column:
+    auto_now = bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+    default: Any = _CALL
+    if not auto_now and not (field.has_default() and callable(field.default)):
+        value = field.get_default()
+        if value is None or type(value) in plain:
+            default = value  # a constant the driver takes as it is, like a value given
+    return _Column(
+        field.attname, field, plain, utc_as_text, bool(getattr(field, "encrypted", False)), auto_now, default
+    )
+
+
+@dataclass(frozen=True)
 class _DriverStatement:
     generic_sql: str  # Django's placeholders, for its cursor wrapper
     sql: str  # the driver's own placeholders
-    # Per column: attname, field, the types passed unchanged, whether a UTC datetime becomes `_utc_text`.
-    columns: list[tuple[str, Any, tuple[type, ...], bool]]
+    columns: list[_Column]
+    attnames: frozenset[str]
     returning: bool
 
 
@@ -172,8 +222,9 @@ def _driver_statement(model: type[models.Model], alias: str, ignore_conflicts: b
         # Names quoted by the backend contain no "%"; "%s" are only the placeholders.
         vendor = connections[alias].vendor
         sql = generic_sql.replace("%s", "?") if vendor == "sqlite" else generic_sql
-        columns = [(field.attname, field, _plain_types(field, vendor), _utc_as_text(field, alias)) for field in fields]
-        built = _drivers[key] = _DriverStatement(generic_sql, sql, columns, returning)
+        columns = [_column(field, _plain_types(field, vendor), _utc_as_text(field, alias)) for field in fields]
+        attnames = frozenset(column.attname for column in columns)
+        built = _drivers[key] = _DriverStatement(generic_sql, sql, columns, attnames, returning)
     return built
 
 
@@ -247,26 +298,31 @@ def insert_prepare(
     encrypted field). `auto_now` fields take the time of this call.
     """
     statement = _driver_statement(model, using, ignore_conflicts)
-    unknown = set(values) - {attname for attname, _field, _plain, _text in statement.columns}
-    if unknown:
+    if not statement.attnames.issuperset(values):
+        unknown = set(values) - statement.attnames
         raise ValueError(f"{model._meta.label} has no column for {sorted(unknown)}")
     connection = connections[using]
     now = None
     params = []
-    for attname, field, plain, utc_as_text in statement.columns:
-        if attname in values:
-            value = values[attname]
-        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+    for column in statement.columns:
+        if column.attname in values:
+            value = values[column.attname]
+        elif column.auto_now:
             now = now or timezone.now()
             value = now
+        elif column.default is not _CALL:
+            params.append(column.default)
+            continue
         else:
-            value = field.get_default()
-        if value is None or type(value) in plain:
+            value = column.field.get_default()
+        if value is None or type(value) in column.plain:
             params.append(value)
-        elif utc_as_text and (text := _utc_text(value)) is not None:
+        elif column.sealed and type(value) is Sealed:
+            params.append(str(value))  # the driver gets a plain str
+        elif column.utc_as_text and (text := _utc_text(value)) is not None:
             params.append(text)
         else:
-            params.append(field.get_db_prep_save(value, connection))
+            params.append(column.field.get_db_prep_save(value, connection))
     return PreparedInsert(statement=statement, params=params, using=using, ignore_conflicts=ignore_conflicts)
 
 

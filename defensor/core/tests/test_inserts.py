@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from defensor.campaigns.models import Campaign, Signature
-from defensor.core.inserts import NotInsertable, _utc_text, insert_one, insert_prepare, insert_values, sealed
+from defensor.core.inserts import NotInsertable, Sealed, _utc_text, insert_one, insert_prepare, insert_values, sealed
 from defensor.core.testing import Personas, raw_column
 from defensor.public.models import UsedChallenge
 from defensor.public.testing import make_campaign
@@ -209,3 +209,21 @@ def test_preparing_an_insert_sends_nothing_to_the_database(campaign: Campaign) -
 def test_plaintext_for_an_encrypted_field_is_refused_when_the_insert_is_prepared(campaign: Campaign) -> None:
     with pytest.raises(FieldError):
         insert_prepare(Signature, {**_values(campaign), "name": "Ирина Петрова"})
+
+
+def test_sealed_values_reach_the_driver_as_plain_text(campaign: Campaign) -> None:
+    values = _values(campaign)
+    assert type(values["name"]) is Sealed
+    prepared = insert_prepare(Signature, values)
+    by_column = {
+        column.attname: param for column, param in zip(prepared.statement.columns, prepared.params, strict=True)
+    }
+    for attname in ("name", "email", "bar_association", "email_links"):
+        assert type(by_column[attname]) is str, attname
+        assert by_column[attname] == values[attname]
+
+
+def test_a_token_not_made_by_sealed_is_still_checked_by_the_field(campaign: Campaign) -> None:
+    values = _values(campaign)
+    copied = {**values, "name": str(values["name"])}  # a real token, as a plain str: the field checks it
+    assert insert_values(Signature, copied) is not None
