@@ -428,6 +428,10 @@ def bench_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         port, base_port = free_port(), free_port()
         servers = [start_server("defensor.wsgi:application", env, args.workers, port, workdir)]
         slices: dict[str, list[dict[str, Any]]] = {"app": [], "baseline": []}
+        # How long SQLite's write-ahead log has grown after each turn (a checkpoint lets it be
+        # reused from its start; the last connection to close removes it).
+        wal = workdir / "defensor.sqlite3-wal"
+        wal_sizes: list[int] = []
         try:
             base_env = {**env, "BENCH_BASELINE_DB": baseline_url}
             servers.append(start_server("signon:baseline_app", base_env, args.workers, base_port, workdir))
@@ -440,6 +444,7 @@ def bench_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
                 slices["app"].append(
                     run_load(port=port, pool=part, seconds=step, clients=args.clients, path=f"/act/{SLUG}/", turn=turn)
                 )
+                wal_sizes.append(wal.stat().st_size if wal.exists() else 0)
                 slices["baseline"].append(
                     run_load(port=base_port, pool=part, seconds=step, clients=args.clients, path="/insert", turn=turn)
                 )
@@ -447,6 +452,7 @@ def bench_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
             for server in servers:
                 stop_server(server)
         app, base = combined(slices["app"]), combined(slices["baseline"])
+        app["wal_bytes"] = wal_sizes if kind == "sqlite" else None
         app["turn_ratios"] = [a / b for a, b in zip(app["slice_rates"], base["slice_rates"], strict=True) if b]
         (workdir / "acknowledged.json").write_text(json.dumps(app["acknowledged"]))
         subprocess.run([PYTHON, __file__, "_verify", str(workdir)], env=env, check=True, cwd=ROOT)
@@ -509,6 +515,9 @@ def main() -> None:
             + ", ".join(f"{rate:,.0f}" for rate in base["slice_rates"])
             + f"/s; ratio {min(ratios):.2f} to {max(ratios):.2f}, median {statistics.median(ratios):.2f}"
         )
+        if app.get("wal_bytes") is not None:
+            sizes = ", ".join(f"{size / 1e6:.1f}" for size in app["wal_bytes"])
+            print(f"  {result['database']} write-ahead log after each sign-on turn: {sizes} MB")
         for label, run in (("sign-on", app), ("baseline", base)):
             if run["failures"]:
                 print(f"  {result['database']} {label}: answers other than 'check your email': {run['failures']}")

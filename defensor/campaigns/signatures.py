@@ -200,15 +200,22 @@ def signature_prepare(
     )
 
 
-@transaction.atomic(savepoint=False)
 def signature_store(prepared: PreparedSignature) -> SignatureAdded:
     """Write a prepared signature; a second one from the same email for the campaign creates nothing.
 
     New tokens (for a new email: the prepared ones) are stored only while the first signature is
     still waiting for confirmation. One INSERT for a new signer (the usual case), which leaves a
     duplicate unwritten instead of failing (so no savepoint is needed); a look-up and an UPDATE
-    only then. Inside the caller's transaction, a failure here rolls the whole sign-on back.
+    only then. In a transaction of its own, or in the caller's (then a failure here rolls the
+    whole sign-on back).
     """
+    if transaction.get_connection().in_atomic_block:
+        return _signature_store(prepared)
+    with transaction.atomic():
+        return _signature_store(prepared)
+
+
+def _signature_store(prepared: PreparedSignature) -> SignatureAdded:
     values = prepared.values
     created = prepared.insert.execute()
     if created is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import functools
 import ipaddress
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ def deactivate(token: contextvars.Token[RequestContext]) -> None:
     _current.reset(token)
 
 
+@functools.lru_cache(maxsize=4096)  # each request asks; most come from the addresses seen before
 def canonical_ip(value: str | None) -> str | None:
     """The address in the form the database stores it, or None if it is not an address."""
     try:
