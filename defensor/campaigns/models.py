@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from defensor.core.fields import EncryptedTextField
+from defensor.core.fields import EncryptedTextField, RowIdField
 from defensor.core.languages import localised
 from defensor.core.models import OrgOwned
 
@@ -165,6 +165,8 @@ class Signature(OrgOwned):
         LAWYER = "lawyer", _("Lawyer")
         OTHER = "other", _("Other")
 
+    # Signatures are never deleted (erasure blanks the personal data), so no key is ever given twice.
+    id = RowIdField(primary_key=True)
     # No index of its own: the (campaign, status) index below serves every look-up by campaign, and
     # each index is one more B-tree for every sign-on to write.
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="signatures", db_index=False)

@@ -103,3 +103,20 @@ class EncryptedJSONField(EncryptedTextField):
 
 def encrypted_fields(model: type[models.Model]) -> list[EncryptedTextField]:
     return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+
+
+class RowIdField(models.BigAutoField):
+    """An automatic key that on SQLite is the table's own row id, without AUTOINCREMENT.
+
+    AUTOINCREMENT makes SQLite keep the highest key ever given in a table of its own
+    (`sqlite_sequence`) and update it with every INSERT: one more B-tree to write in every
+    transaction that adds a row. Without it, a new row takes the highest key in the table plus
+    one, so a key is given again only if the row holding the highest one is deleted. For tables
+    whose rows are never deleted (signatures) or that nothing refers to (spent challenges), that
+    makes no difference. On PostgreSQL this is a plain `BigAutoField`.
+    """
+
+    def db_type_suffix(self, connection: Any) -> str | None:
+        if connection.vendor == "sqlite":
+            return None
+        return super().db_type_suffix(connection)

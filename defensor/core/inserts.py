@@ -33,6 +33,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
+from defensor.core.fields import RowIdField
+
 
 class NotInsertable(Exception):
     """The model cannot be written by `insert_one` (it has save receivers, or special placeholders)."""
@@ -139,6 +141,7 @@ _PLAIN_KEYS: dict[type[models.Field[Any, Any]], tuple[type, ...]] = {
     models.AutoField: (int,),
     models.BigAutoField: (int,),
     models.SmallAutoField: (int,),
+    RowIdField: (int,),
 }
 
 

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from django.db import models
 
+from defensor.core.fields import RowIdField
+
 
 class UsedChallenge(models.Model):
+    # Nothing refers to these rows; a purged one's key may be given again.
+    id = RowIdField(primary_key=True)
     # SHA-256 of the challenge's signature: nothing about the visitor.
     digest = models.CharField(max_length=64, unique=True)
     # Not indexed: every sign-on writes a row here, and only the daily purge reads this column
