@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -73,6 +74,18 @@ class Answer:
 def replayable(request: HttpRequest, campaign: Campaign) -> None:
     """Called by the view on a "check your email" answer: the same answer suits the next signers."""
     request.META[REPLAYABLE] = campaign
+
+
+_expires = (0, "")  # the second of the last `Expires` header, and its text
+
+
+def expires_now() -> str:
+    """An `Expires` header of now, as Django's `never_cache` writes it (the text changes once a second)."""
+    global _expires
+    second = int(time.time())
+    if _expires[0] != second:
+        _expires = (second, http_date(second))
+    return _expires[1]
 
 
 def form_fields(body: bytes) -> dict[str, str] | None:
@@ -178,7 +191,7 @@ class SignOnLane:
         key = (slug, embed, language, request.is_secure())
         answer = self.answers.get(key)
         if receipt.taken and answer is not None and answer.campaign is campaign:
-            headers = [*answer.headers, ("Expires", http_date()), ("X-Request-ID", request_id)]
+            headers = [*answer.headers, ("Expires", expires_now()), ("X-Request-ID", request_id)]
             start_response(answer.status, headers)
             return [answer.body]
         environ[RECEIPT] = receipt

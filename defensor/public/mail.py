@@ -31,7 +31,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.db import transaction
+from django.core.signals import setting_changed
+from django.db import DEFAULT_DB_ALIAS, router, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -135,6 +136,44 @@ def _woken(run_after: float) -> None:
     _wake_until = max(_wake_until, run_after)
 
 
+@dataclass(frozen=True)
+class Queue:
+    """What a sign-on needs to know of the task queue the confirmations go through."""
+
+    deferrable: bool  # a worker runs the tasks later (not the immediate backend of tests)
+    in_this_database: bool  # enqueueing writes a row through our own connection: it can join the transaction
+
+
+_queue: Queue | None = None
+
+
+def confirmations_queue() -> Queue:
+    """The confirmations' task queue, looked up once per process (and again when the settings change)."""
+    global _queue
+    if _queue is None:
+        from django_tasks_db.backend import DatabaseBackend
+        from django_tasks_db.models import DBTaskResult
+
+        from defensor.public.tasks import send_confirmations
+
+        backend = send_confirmations.get_backend()
+        _queue = Queue(
+            deferrable=bool(backend.supports_defer),
+            in_this_database=isinstance(backend, DatabaseBackend)
+            and router.db_for_write(DBTaskResult) == DEFAULT_DB_ALIAS,
+        )
+    return _queue
+
+
+def _forget_queue(*, setting: str, **_kwargs: Any) -> None:
+    global _queue
+    if setting in {"TASKS", "DATABASES", "DATABASE_ROUTERS"}:
+        _queue = None
+
+
+setting_changed.connect(_forget_queue)
+
+
 def confirmations_wake() -> None:
     """See that the mailer runs after what this process commits now: queue a run unless one is due soon.
 
@@ -143,7 +182,7 @@ def confirmations_wake() -> None:
     """
     from defensor.public.tasks import send_confirmations
 
-    if not send_confirmations.get_backend().supports_defer:
+    if not confirmations_queue().deferrable:
         send_confirmations.enqueue()  # a backend that runs tasks at once (tests)
         return
     now = time.time()

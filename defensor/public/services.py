@@ -22,10 +22,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, router, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
-from django_tasks_db.backend import DatabaseBackend
-from django_tasks_db.models import DBTaskResult
 
 from defensor.campaigns.models import Campaign
 from defensor.campaigns.signatures import (
@@ -38,7 +36,7 @@ from defensor.campaigns.signatures import (
 from defensor.core.inserts import insert_prepare
 from defensor.public import proof_of_work, rate_limits
 from defensor.public.forms import MIN_FILL_SECONDS, SignOnForm, seconds_since_start
-from defensor.public.mail import confirmations_wake
+from defensor.public.mail import confirmations_queue, confirmations_wake
 from defensor.public.models import UsedChallenge
 from defensor.public.proof_of_work import LIFETIME, Verdict
 
@@ -71,11 +69,6 @@ class Receipt:
     @property
     def taken(self) -> bool:
         return self.refusal is None
-
-
-def _queue_is_in_this_database(task: Any) -> bool:
-    """Whether enqueueing writes a row through our own connection (then it can join the transaction)."""
-    return isinstance(task.get_backend(), DatabaseBackend) and router.db_for_write(DBTaskResult) == DEFAULT_DB_ALIAS
 
 
 _writers_lock: dict[str, int] = {}
@@ -157,8 +150,6 @@ def signon_submit(
     Committed when this returns: the view's "check your email" answer comes after. Raises
     `ChallengeReused` (and stores nothing) when the proof of work was spent before.
     """
-    from defensor.public.tasks import send_confirmations
-
     if not proof.ok:
         raise ValueError("signon_submit needs a verified proof of work")
 
@@ -187,7 +178,7 @@ def signon_submit(
         {"digest": proof.digest, "expires_at": proof.expires_at or timezone.now() + LIFETIME},
         ignore_conflicts=True,
     )
-    in_transaction = _queue_is_in_this_database(send_confirmations)
+    in_transaction = confirmations_queue().in_this_database
     with _writers_queue() as queued, transaction.atomic():
         # A replayed proof is refused before anything else is written: nothing to roll back.
         if spent.execute() is None:

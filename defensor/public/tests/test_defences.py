@@ -7,10 +7,11 @@ import json
 
 import pytest
 from django.core import mail
-from django.test import Client
+from django.test import Client, override_settings
 
 from defensor.campaigns.models import Campaign, Signature
 from defensor.public import proof_of_work, rate_limits
+from defensor.public.forms import seconds_since_start
 from defensor.public.testing import signon_data, solved_payload, started_seconds_ago
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +84,15 @@ def test_a_form_sent_too_fast_is_refused(campaign: Campaign) -> None:
 def test_a_forged_start_time_is_refused(campaign: Campaign) -> None:
     assert _post(campaign, started="1700000000").status_code == 400
     assert not Signature.objects.exists()
+
+
+def test_a_start_time_signed_under_a_previous_secret_key_is_refused(campaign: Campaign) -> None:
+    note = started_seconds_ago(campaign.slug)
+    assert seconds_since_start(note, campaign.slug) is not None  # the process's signer is made now
+    with override_settings(SECRET_KEY="another-secret-key-" * 4):
+        assert seconds_since_start(note, campaign.slug) is None
+        assert seconds_since_start(started_seconds_ago(campaign.slug), campaign.slug) is not None
+    assert seconds_since_start(note, campaign.slug) is not None
 
 
 def test_a_start_time_from_another_campaign_is_refused(campaign: Campaign) -> None:

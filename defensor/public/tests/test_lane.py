@@ -7,6 +7,7 @@ The visitor is anonymous (the public page has no accounts): the staff personas a
 from __future__ import annotations
 
 import io
+import time
 import urllib.parse
 from typing import Any
 
@@ -14,10 +15,12 @@ import pytest
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.http import QueryDict
+from django.utils.http import http_date, parse_http_date
 
 from defensor.campaigns.models import Campaign, Signature
+from defensor.public import lane as lane_module
 from defensor.public import rate_limits, services
-from defensor.public.lane import SignOnLane, form_fields
+from defensor.public.lane import SignOnLane, expires_now, form_fields
 from defensor.public.testing import signon_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -115,6 +118,23 @@ def test_the_lane_gives_the_full_stacks_headers_with_a_new_request_id_and_expiry
     assert replayed["X-Frame-Options"] == "DENY"
     assert "no-store" in replayed["Cache-Control"]
     assert replayed["X-Request-ID"] != full["X-Request-ID"]
+
+
+def test_the_replayed_expiry_is_the_moment_of_the_answer(lane: SignOnLane, campaign: Campaign) -> None:
+    sign(lane, campaign, email="first@example.org")
+    before = int(time.time())
+    _status, replayed, _body = sign(lane, campaign, email="second@example.org")
+    assert before <= parse_http_date(replayed["Expires"]) <= int(time.time())
+
+
+def test_the_expiry_text_is_djangos_and_follows_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [1_797_000_000.25]
+    monkeypatch.setattr(lane_module.time, "time", lambda: now[0])
+    assert expires_now() == http_date(1_797_000_000)
+    now[0] += 0.5
+    assert expires_now() == http_date(1_797_000_000)
+    now[0] += 1
+    assert expires_now() == http_date(1_797_000_001)
 
 
 def test_the_embedded_form_keeps_its_own_frame_ancestors(lane: SignOnLane, personas: Any) -> None:

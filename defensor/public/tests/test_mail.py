@@ -18,7 +18,7 @@ from defensor.campaigns.tests.smtp_server import SMTPServer
 from defensor.core import schedule
 from defensor.core.testing import raw_column
 from defensor.public import mail as public_mail
-from defensor.public.mail import confirmations_send, confirmations_wake
+from defensor.public.mail import confirmations_queue, confirmations_send, confirmations_wake
 
 pytestmark = pytest.mark.django_db
 
@@ -211,6 +211,22 @@ def test_a_second_wake_up_before_the_queued_run_queues_nothing(
         confirmations_wake()
     confirmations_wake()
     assert DBTaskResult.objects.count() == 1
+
+
+@override_settings(TASKS=DATABASE_QUEUE)
+def test_a_database_queue_is_deferred_and_joins_the_sign_ons_transaction() -> None:
+    queue = confirmations_queue()
+    assert queue.deferrable
+    assert queue.in_this_database
+
+
+def test_the_queue_is_looked_up_again_when_the_settings_change() -> None:
+    immediate = confirmations_queue()  # the tests' immediate backend runs a task at once
+    assert not immediate.deferrable
+    assert not immediate.in_this_database
+    with override_settings(TASKS=DATABASE_QUEUE):
+        assert confirmations_queue().deferrable
+    assert confirmations_queue() == immediate
 
 
 def test_the_scheduler_runs_the_mailer_every_minute() -> None:
