@@ -167,6 +167,14 @@ class Signature(OrgOwned):
 
     # Signatures are never deleted (erasure blanks the personal data), so no key is ever given twice.
     id = RowIdField(primary_key=True)
+    # Not indexed either: every look-up of signatures goes by campaign.
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+        db_index=False,
+    )
     # No index of its own: the (campaign, status) index below serves every look-up by campaign, and
     # each index is one more B-tree for every sign-on to write.
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="signatures", db_index=False)
@@ -197,6 +205,10 @@ class Signature(OrgOwned):
     email_due_at = models.DateTimeField(null=True, blank=True)
     email_links = EncryptedTextField(blank=True)
     email_attempts = models.PositiveSmallIntegerField(default=0)
+    # The proof of work this signature was paid with (the SHA-256 of the challenge's signature:
+    # nothing about the signer), so that it pays for no other. Empty for signatures added by
+    # staff. A proof spent on a signature that was there already is kept in `UsedChallenge`.
+    proof_digest = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at"]
@@ -213,7 +225,10 @@ class Signature(OrgOwned):
                 fields=["campaign", "email_index"],
                 condition=~Q(email_index=""),
                 name="one_signature_per_email_per_campaign",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["proof_digest"], condition=~Q(proof_digest=""), name="one_signature_per_proof_of_work"
+            ),
         ]
 
     def __str__(self) -> str:

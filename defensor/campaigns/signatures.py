@@ -50,6 +50,10 @@ class SignatureClosed(Exception):
     """The campaign does not take signatures (not live, or without a public page)."""
 
 
+class ProofSpent(Exception):
+    """The proof of work that was to pay for this signature paid for another one before."""
+
+
 @dataclass(frozen=True)
 class SignatureAdded:
     """What `signature_add` did. The tokens are set when a confirmation email must be sent."""
@@ -151,11 +155,13 @@ def signature_prepare(
     language: str = "en",
     consent_letter: bool,
     consent_updates: bool,
+    proof_digest: str = "",
 ) -> PreparedSignature:
     """Build and validate a pending signature and its tokens, without touching the database.
 
     Everything that costs time but needs no lock (the blind index, the tokens, validation) is
     done here, before the caller opens the write transaction in which `signature_store` runs.
+    `proof_digest`: the proof of work paying for it (from the public page), stored on the row.
     """
     if not campaign.is_open_for_signatures:
         raise SignatureClosed
@@ -177,6 +183,7 @@ def signature_prepare(
         "unsign_token_hash": token_hash(unsign),
         "email_due_at": timezone.now(),
         "email_links": email_links_join(confirm, unsign),
+        "proof_digest": proof_digest,
     }
     # The model's own checks, on what came from outside. The campaign and organisation were
     # just read, and one email per campaign is the database's constraint (met in
@@ -205,9 +212,11 @@ def signature_store(prepared: PreparedSignature) -> SignatureAdded:
 
     New tokens (for a new email: the prepared ones) are stored only while the first signature is
     still waiting for confirmation. One INSERT for a new signer (the usual case), which leaves a
-    duplicate unwritten instead of failing (so no savepoint is needed); a look-up and an UPDATE
-    only then. In a transaction of its own, or in the caller's (then a failure here rolls the
-    whole sign-on back).
+    duplicate unwritten instead of failing (so no savepoint is needed); look-ups and an UPDATE
+    only then. Raises `ProofSpent` (and writes nothing) when the prepared proof of work is on
+    another signature already. A repeated signature does not store its proof: the caller keeps
+    it spent (the public site does, in `UsedChallenge`). In a transaction of its own, or in the
+    caller's (then a failure here rolls the whole sign-on back).
     """
     if transaction.get_connection().in_atomic_block:
         return _signature_store(prepared)
@@ -225,6 +234,10 @@ def _signature_store(prepared: PreparedSignature) -> SignatureAdded:
             confirm_token=prepared.confirm_token,
             unsign_token=prepared.unsign_token,
         )
+    # The INSERT met a unique constraint: the proof of work's, or the email's for this campaign.
+    digest = values.get("proof_digest") or ""
+    if digest and Signature.objects.filter(proof_digest=digest).exists():
+        raise ProofSpent
     existing = Signature.objects.get(campaign_id=values["campaign_id"], email_index=values["email_index"])
     if existing.status != Signature.Status.PENDING:
         return SignatureAdded(signature_id=existing.pk, created=False)

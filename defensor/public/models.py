@@ -1,8 +1,10 @@
-"""What the public site remembers: the proof-of-work challenges already used (until they expire).
+"""What the public site remembers: proof-of-work challenges spent on no new signature (until they expire).
 
-A table rather than the cache: Django's database cache culls entries when it holds more than
-a few hundred, which under load would forget used challenges and let them be replayed. Here a
-replay is a unique-constraint violation, in the same transaction as the signature it paid for.
+A proof of work that pays for a new signature is spent on the signature's row
+(`Signature.proof_digest`, unique). One sent with an email that had signed already writes no
+row; it is kept here, and every sign-on looks here first, in its transaction. A table rather
+than the cache: Django's database cache culls entries when it holds more than a few hundred,
+which under load would forget spent challenges and let them be replayed.
 """
 
 from __future__ import annotations
@@ -17,8 +19,7 @@ class UsedChallenge(models.Model):
     id = RowIdField(primary_key=True)
     # SHA-256 of the challenge's signature: nothing about the visitor.
     digest = models.CharField(max_length=64, unique=True)
-    # Not indexed: every sign-on writes a row here, and only the daily purge reads this column
-    # (a scan of at most a day of sign-ons, once a day).
+    # Not indexed: only the daily purge reads this column (a scan of at most a day's rows).
     expires_at = models.DateTimeField()
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from defensor.campaigns.models import Campaign, Signature
 from defensor.campaigns.signatures import (
+    ProofSpent,
     SignatureAdded,
     SignatureClosed,
     email_index,
@@ -19,6 +20,8 @@ from defensor.campaigns.signatures import (
     signature_confirm,
     signature_count,
     signature_for_token,
+    signature_prepare,
+    signature_store,
     signature_unsign,
     signature_unsign_token_issue,
     signatures_erase_after_retention,
@@ -144,6 +147,45 @@ def test_the_same_email_twice_is_one_signature(campaign: Campaign) -> None:
     assert not again.created
     assert again.needs_email
     assert Signature.objects.count() == 1
+
+
+def _store(campaign: Campaign, email: str, proof_digest: str) -> SignatureAdded:
+    prepared = signature_prepare(
+        campaign=campaign,
+        name="A Signer",
+        email=email,
+        profession="lawyer",
+        consent_letter=True,
+        consent_updates=False,
+        proof_digest=proof_digest,
+    )
+    return signature_store(prepared)
+
+
+def test_the_proof_of_work_is_stored_on_the_signature(campaign: Campaign) -> None:
+    added = _store(campaign, "signer@example.org", "d" * 64)
+    assert Signature.objects.get(pk=added.signature_id).proof_digest == "d" * 64
+
+
+def test_a_proof_of_work_on_a_signature_pays_for_no_other(campaign: Campaign) -> None:
+    _store(campaign, "signer@example.org", "d" * 64)
+    with pytest.raises(ProofSpent):
+        _store(campaign, "another@example.org", "d" * 64)
+    assert Signature.objects.count() == 1
+
+
+def test_a_spent_proof_with_an_email_that_signed_changes_nothing(campaign: Campaign) -> None:
+    first = _store(campaign, "signer@example.org", "d" * 64)
+    before = Signature.objects.get(pk=first.signature_id).confirm_token_hash
+    with pytest.raises(ProofSpent):
+        _store(campaign, "signer@example.org", "d" * 64)
+    assert Signature.objects.get(pk=first.signature_id).confirm_token_hash == before
+
+
+def test_signatures_without_a_proof_of_work_do_not_collide(campaign: Campaign) -> None:
+    assert _add(campaign, "one@example.org").created
+    assert _add(campaign, "two@example.org").created
+    assert set(Signature.objects.values_list("proof_digest", flat=True)) == {""}
 
 
 def test_a_campaign_that_is_not_live_takes_no_signature(campaign: Campaign) -> None:

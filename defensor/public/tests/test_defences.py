@@ -12,6 +12,7 @@ from django.test import Client, override_settings
 from defensor.campaigns.models import Campaign, Signature
 from defensor.public import proof_of_work, rate_limits
 from defensor.public.forms import seconds_since_start
+from defensor.public.models import UsedChallenge
 from defensor.public.testing import signon_data, solved_payload, started_seconds_ago
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +65,43 @@ def test_a_replayed_proof_of_work_is_refused(campaign: Campaign) -> None:
     assert response.status_code == 400
     assert b"already used" in response.content
     assert Signature.objects.count() == 1
+
+
+def test_a_new_signer_s_proof_of_work_is_spent_on_the_signature_row(campaign: Campaign) -> None:
+    assert _post(campaign).status_code == 200
+    signature = Signature.objects.get()
+    assert len(signature.proof_digest) == 64
+    assert not UsedChallenge.objects.exists()
+
+
+def test_a_proof_spent_on_a_signature_is_refused_for_the_same_email_too(campaign: Campaign) -> None:
+    payload = solved_payload()
+    assert _post(campaign, altcha=payload).status_code == 200
+    mail.outbox.clear()
+    response = _post(campaign, altcha=payload)
+    assert response.status_code == 400
+    assert b"already used" in response.content
+    assert mail.outbox == []
+
+
+def test_a_repeated_sign_on_keeps_its_proof_spent_for_any_email(campaign: Campaign) -> None:
+    assert _post(campaign).status_code == 200  # the first signature, with a proof of its own
+    repeat = solved_payload()
+    assert _post(campaign, altcha=repeat).status_code == 200  # the same email again: nothing new
+    assert UsedChallenge.objects.count() == 1
+    response = _post(campaign, altcha=repeat, email="someone.else@example.org")
+    assert response.status_code == 400
+    assert b"already used" in response.content
+    assert Signature.objects.count() == 1
+
+
+def test_a_repeated_sign_on_s_proof_is_refused_for_a_second_repeat(campaign: Campaign) -> None:
+    assert _post(campaign).status_code == 200
+    repeat = solved_payload()
+    assert _post(campaign, altcha=repeat).status_code == 200
+    mail.outbox.clear()
+    assert _post(campaign, altcha=repeat).status_code == 400
+    assert mail.outbox == []
 
 
 def test_a_filled_honeypot_looks_like_success_and_stores_nothing(campaign: Campaign) -> None:
