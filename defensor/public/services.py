@@ -1,12 +1,13 @@
 """The public site's writes: a sign-on (one proof of work pays for one signature), and housekeeping.
 
-A sign-on is one short write transaction with two INSERTs: the spent challenge and the signature,
-whose row also carries its confirmation email (an outbox on the row: see `defensor.public.mail`),
-so the email cannot be lost and there is no second commit. Both are prepared by `insert_prepare`
-(SQL built once per process, no model instance, no savepoint). Everything that needs no lock
-(validation, the blind index, the tokens, the encryption, and both rows' values converted for
-the database) is done before the transaction opens: on SQLite the transaction holds the
-database's single write lock, so every microsecond inside it is paid by every other writer.
+A sign-on is one short write transaction: a look-up of the proofs spent on repeated sign-ons,
+then one INSERT of the signature, whose row carries the proof that paid for it and its
+confirmation email (an outbox on the row: see `defensor.public.mail`), so the email cannot be
+lost and there is no second commit. The INSERT is prepared by `insert_prepare` (SQL built once
+per process, no model instance, no savepoint). Everything that needs no lock (validation, the
+blind index, the tokens, the encryption, and the row's values converted for the database) is
+done before the transaction opens: on SQLite the transaction holds the database's single write
+lock, so every microsecond inside it is paid by every other writer.
 Signing is a public act, counted and not audited per row (see `defensor.campaigns.signatures`).
 """
 
