@@ -7,39 +7,24 @@ from typing import Any
 
 from django import forms
 from django.core import signing
-from django.core.signals import setting_changed
 from django.utils.translation import gettext_lazy as _
 
 from defensor.campaigns.models import Signature
 from defensor.core.iso import country_choices, country_codes
+from defensor.core.memo import until_settings_change
 
 MIN_FILL_SECONDS = 3
 MAX_FORM_AGE_SECONDS = 24 * 3600
 FORM_SALT = "defensor.public.signon.started"
 
 
-_signer: signing.TimestampSigner | None = None
-
-
+@until_settings_change("SECRET_KEY", "SECRET_KEY_FALLBACKS")
 def _started_signer() -> signing.TimestampSigner:
     """The signer of the fill-time note (`signing.dumps` and `loads` with our salt), made once per process.
 
-    Made again when the secret key or its fallbacks change; making it on every sign-on read the
-    settings and cost about a third of checking the note.
+    Making it on every sign-on read the settings and cost about a third of checking the note.
     """
-    global _signer
-    if _signer is None:
-        _signer = signing.TimestampSigner(salt=FORM_SALT)
-    return _signer
-
-
-def _forget_signer(*, setting: str, **_kwargs: object) -> None:
-    global _signer
-    if setting in {"SECRET_KEY", "SECRET_KEY_FALLBACKS"}:
-        _signer = None
-
-
-setting_changed.connect(_forget_signer)
+    return signing.TimestampSigner(salt=FORM_SALT)
 
 
 def started_token(slug: str) -> str:

@@ -31,15 +31,17 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, router, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from defensor.campaigns.delivery import PermanentFailure, classify
 from defensor.campaigns.models import Signature
 from defensor.campaigns.signatures import email_links_split, link_token
+from defensor.core.memo import until_settings_change
 from defensor.core.tasks import backoff_seconds
 
 logger = logging.getLogger(__name__)
@@ -144,34 +146,16 @@ class Queue:
     in_this_database: bool  # enqueueing writes a row through our own connection: it can join the transaction
 
 
-_queue: Queue | None = None
-
-
+@until_settings_change("TASKS", "DATABASES", "DATABASE_ROUTERS")
 def confirmations_queue() -> Queue:
-    """The confirmations' task queue, looked up once per process (and again when the settings change)."""
-    global _queue
-    if _queue is None:
-        from django_tasks_db.backend import DatabaseBackend
-        from django_tasks_db.models import DBTaskResult
+    """The confirmations' task queue, looked up once per process."""
+    from defensor.public.tasks import send_confirmations
 
-        from defensor.public.tasks import send_confirmations
-
-        backend = send_confirmations.get_backend()
-        _queue = Queue(
-            deferrable=bool(backend.supports_defer),
-            in_this_database=isinstance(backend, DatabaseBackend)
-            and router.db_for_write(DBTaskResult) == DEFAULT_DB_ALIAS,
-        )
-    return _queue
-
-
-def _forget_queue(*, setting: str, **_kwargs: Any) -> None:
-    global _queue
-    if setting in {"TASKS", "DATABASES", "DATABASE_ROUTERS"}:
-        _queue = None
-
-
-setting_changed.connect(_forget_queue)
+    backend = send_confirmations.get_backend()
+    return Queue(
+        deferrable=bool(backend.supports_defer),
+        in_this_database=isinstance(backend, DatabaseBackend) and router.db_for_write(DBTaskResult) == DEFAULT_DB_ALIAS,
+    )
 
 
 def confirmations_wake() -> None:

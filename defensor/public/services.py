@@ -45,9 +45,6 @@ from defensor.public.proof_of_work import LIFETIME, Verdict
 logger = logging.getLogger(__name__)
 
 
-ChallengeReused = ProofSpent  # the proof of work was already spent on another sign-on
-
-
 class Refusal(StrEnum):
     """Why a posted sign-on form was not taken."""
 
@@ -149,7 +146,7 @@ def signon_submit(
     """Spend the proof of work and record the signature with its email due, in one transaction.
 
     Committed when this returns: the view's "check your email" answer comes after. Raises
-    `ChallengeReused` (and stores nothing) when the proof of work was spent before.
+    `ProofSpent` (and stores nothing) when the proof of work was spent before.
 
     A proof is spent on the signature it pays for: the row carries its digest, under a unique
     constraint, so a new signer's sign-on writes one row. Only when the email had signed already
@@ -185,12 +182,12 @@ def signon_submit(
     with _writers_queue() as queued, transaction.atomic():
         # A replayed proof is refused before anything is written: nothing to roll back.
         if _spent_on_a_repeat(proof.digest):
-            raise ChallengeReused
+            raise ProofSpent
         if not keys_known:
             prepared = prepare()
-        added = signature_store(prepared)  # raises ChallengeReused for a proof on another signature
+        added = signature_store(prepared)  # raises ProofSpent for a proof on another signature
         if not added.created and not _keep_spent(proof):
-            raise ChallengeReused
+            raise ProofSpent
         if added.needs_email:
             if in_transaction:
                 confirmations_wake()
@@ -273,6 +270,6 @@ def signon_receive(*, campaign: Campaign, data: Any, address: str | None, langua
             consent_letter=cleaned["consent_letter"],
             consent_updates=cleaned["consent_updates"],
         )
-    except ChallengeReused:
+    except ProofSpent:
         return Receipt(Refusal.REUSED)
     return Receipt()
