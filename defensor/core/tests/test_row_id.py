@@ -12,6 +12,11 @@ from defensor.public.models import UsedChallenge
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.parametrize("model", [Signature, UsedChallenge])
+def test_the_key_is_a_row_id_field(model: type[models.Model]) -> None:
+    assert isinstance(model._meta.pk, RowIdField)
+
+
 def _key_definition(model: type[models.Model]) -> str:
     """How the database defines the table's key: SQLite's table text, PostgreSQL's identity column."""
     with connection.cursor() as cursor:
